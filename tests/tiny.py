@@ -21,7 +21,8 @@ sat sit walked walk along opened account my our his her their near by . , ! ? ' 
 tea tree water flower factory power game fire stone music coffee apple phone
 ##s ##ed ##ing ##er ##ly ##e ##a ##n ##t ##ness ##ful ##est ##r
 """.split()
-CHINESE = SPECIALS + list("苹果银行我们他她你是的了在很有吃买个一新手机公司水果甜红色发布河岸边钱存款利率人走路不中国学生老师，。！？、") + [
+CHINESE = SPECIALS + list("苹果银行我们他她你是的了在很有吃买个一新手机公司水果甜红色发布")
+CHINESE += list("河岸边钱存款利率人走路不中国学生老师，。！？、") + [
     "a", "b", "the", "bank",
 ]
 

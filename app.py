@@ -1,0 +1,146 @@
+"""BERT Lens: a Gradio app that shows how BERT reads. Entry point for the app and its CLI.
+
+    python app.py                 serve the app (same as `python app.py serve`)
+    python app.py prefetch        download models and vectors so a classroom can run offline
+    python app.py --help          everything else
+
+Design decision: this file only wires. Computation lives in ``components``, each tab's UI in
+``components/ui/<tab>_tab.py``; nothing is loaded at import time, so ``import app`` is cheap
+and tests can build the app around tiny models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+import time
+
+COMMANDS = ("serve", "prefetch")
+ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
+log = logging.getLogger("bertlens")
+
+
+def build_demo(services=None):
+    """Build the whole app (a ``gr.Blocks``) around a ``Services`` object; nothing is loaded yet."""
+    import gradio as gr
+
+    from components.services import Services
+    from components.ui import about_tab, attention_tab, polysemy_tab, predict_tab, tokens_tab
+    from components.ui.i18n import make_i18n
+
+    services = services or Services()
+    tabs = (predict_tab, attention_tab, tokens_tab, polysemy_tab, about_tab)
+    i18n = make_i18n(*(tab.STRINGS for tab in tabs))
+    with gr.Blocks(title="BERT Lens", analytics_enabled=False) as demo:
+        gr.Markdown("# BERT Lens")
+        gr.Markdown(i18n("subtitle"))
+        with gr.Row():
+            model_box = gr.Dropdown(choices=services.model_choices(), value=services.config.default_model,
+                                    label=i18n("model"), info=i18n("model_info"), scale=3)
+        with gr.Tabs():
+            with gr.Tab(i18n("tab_predict"), id="predict"):
+                predict_tab.build_predict_tab(services, i18n)
+            with gr.Tab(i18n("tab_attention"), id="attention"):
+                attention_tab.build_attention_tab(services, i18n, model_box)
+            with gr.Tab(i18n("tab_tokens"), id="tokens"):
+                tokens_tab.build_tokens_tab(services, i18n, model_box)
+            with gr.Tab(i18n("tab_polysemy"), id="polysemy"):
+                polysemy_tab.build_polysemy_tab(services, i18n, model_box)
+            with gr.Tab(i18n("tab_about"), id="about"):
+                about_tab.build_about_tab(services, i18n)
+    demo.bertlens_i18n = i18n  # launch() needs the same instance the components used
+    return demo
+
+
+def launch_options(demo) -> dict:
+    """Keyword arguments for ``demo.launch`` that belong to the app, not to the deployment."""
+    return dict(i18n=demo.bertlens_i18n, footer_links=["api"], show_error=False)
+
+
+def configure_queue(demo, concurrency: int, max_size: int):
+    """Requests run `concurrency` at a time (2 CPU cores: more only adds contention);
+    up to `max_size` wait in line and see their place in the queue instead of timing out."""
+    return demo.queue(default_concurrency_limit=concurrency, max_size=max_size)
+
+
+def warm_up(services) -> None:
+    """Load the default model in the background so the first student does not wait."""
+    started = time.perf_counter()
+    try:
+        services.analysis(None, "Warming up BERT Lens.")
+    except ValueError as exc:
+        log.warning("warm-up: %s", exc)
+        return
+    log.warning("warm-up done in %.1fs", time.perf_counter() - started)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from components.models import PRESETS
+    from components.services import AppConfig, Services
+
+    models = tuple(dict.fromkeys([args.default_model, *PRESETS, *args.model]))
+    config = AppConfig(models=models, default_model=args.default_model, classifier=args.classifier,
+                       glove=args.glove, warm_up=not args.no_warm_up)
+    services = Services(config)
+    demo = configure_queue(build_demo(services), args.concurrency, args.max_queue)
+    if config.warm_up:
+        threading.Thread(target=warm_up, args=(services,), daemon=True, name="warm-up").start()
+    demo.launch(server_name=args.host, server_port=args.port, **launch_options(demo))
+    return 0
+
+
+def cmd_prefetch(args: argparse.Namespace) -> int:
+    from components.models import PRESETS, ModelUnavailable, prefetch_model
+
+    names = args.names or list(PRESETS)
+    failed = 0
+    for name in names:
+        try:
+            print(prefetch_model(name))
+        except ModelUnavailable as exc:
+            failed += 1
+            print(f"error: {exc}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="app.py", description="BERT Lens: see how BERT reads. With no command, serves the app.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = sub.add_parser("serve", help="start the web app (default)")
+    serve.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                       help="address to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+                       help="port (env GRADIO_SERVER_PORT; default 7860)")
+    serve.add_argument("--default-model", default="minilm", help="model selected at start (default minilm)")
+    serve.add_argument("--model", action="append", default=[], metavar="NAME_OR_DIR",
+                       help="add a local directory or Hub id to the model menu (repeatable)")
+    serve.add_argument("--classifier", default=None, help="classifier directory or Hub id (default: shipped)")
+    serve.add_argument("--glove", default=None, help="GloVe/word2vec file for the Polysemy tab")
+    serve.add_argument("--no-warm-up", action="store_true", help="do not load models before the first request")
+    serve.add_argument("--concurrency", type=int, default=2, help="requests computed at once (default 2)")
+    serve.add_argument("--max-queue", type=int, default=100, help="requests allowed to wait (default 100)")
+    serve.set_defaults(func=cmd_serve)
+    prefetch = sub.add_parser("prefetch", help="download models (and vectors) into the cache for offline use")
+    prefetch.add_argument("names", nargs="*", help="presets or Hub ids (default: every preset)")
+    prefetch.set_defaults(func=cmd_prefetch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = make_parser()
+    if not argv or (argv[0].startswith("-") and argv[0] not in {"-h", "--help"}):
+        argv.insert(0, "serve")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The one adapter from computation errors to what a student sees.
+
+``ValueError`` (and ``ModelUnavailable``) carry a message written for the user: shown as a
+``gr.Error``. Anything else is a bug: logged with its traceback on the server, shown as a
+short apology, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+import gradio as gr
+
+log = logging.getLogger("bertlens")
+
+
+def user_errors(fn: Callable) -> Callable:
+    """Wrap an event handler so only readable messages reach the browser."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except ValueError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        except Exception:  # noqa: BLE001 - the whole point: no traceback reaches a student
+            log.exception("unexpected error in %s", fn.__name__)
+            raise gr.Error(
+                "Something went wrong on the server while handling this input. "
+                "Try a shorter or simpler text; if it keeps happening, tell your teacher.",
+                print_exception=False,
+            ) from None
+
+    return wrapper
+
+
+def show_warnings(notes) -> None:
+    for note in notes:
+        gr.Warning(note)
