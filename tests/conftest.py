@@ -1,0 +1,83 @@
+"""Session fixtures: tiny random BERTs (English WordPiece and Chinese characters), the real
+minilm weights, the real data in ../shared/data, and the whole app launched in-process.
+
+No test touches the network: HF_HUB_OFFLINE is set before anything imports huggingface_hub.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import socket  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from components.models import LoadedModel, load_model  # noqa: E402
+from tests.tiny import CHINESE, ENGLISH, make_tiny_bert  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED_DATA / "README.md").is_file():
+        pytest.fail(f"The real data is expected at {SHARED_DATA} (../shared/data beside the repo).")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def tiny_en_dir(tmp_path_factory) -> Path:
+    return make_tiny_bert(tmp_path_factory.mktemp("tiny-en"), ENGLISH, seed=1)
+
+
+@pytest.fixture(scope="session")
+def tiny_zh_dir(tmp_path_factory) -> Path:
+    return make_tiny_bert(tmp_path_factory.mktemp("tiny-zh"), CHINESE, seed=2)
+
+
+@pytest.fixture(scope="session")
+def tiny_en(tiny_en_dir) -> LoadedModel:
+    return load_model(str(tiny_en_dir))
+
+
+@pytest.fixture(scope="session")
+def tiny_zh(tiny_zh_dir) -> LoadedModel:
+    return load_model(str(tiny_zh_dir))
+
+
+@pytest.fixture(scope="session")
+def minilm() -> LoadedModel:
+    return load_model("minilm")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_server(tiny_en_dir, tiny_zh_dir):
+    """The real app (minilm default, tiny models selectable) served on a free loopback port."""
+    from app import build_demo, configure_queue, launch_options
+    from components.services import AppConfig, Services
+
+    config = AppConfig(models=("minilm", str(tiny_en_dir), str(tiny_zh_dir), "bert-base-chinese"),
+                       default_model="minilm", warm_up=False)
+    demo = configure_queue(build_demo(Services(config)), concurrency=4, max_size=200)
+    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
+                **launch_options(demo))
+    yield demo
+    demo.close()
+
+
+@pytest.fixture(scope="session")
+def client(app_server):
+    from gradio_client import Client
+
+    return Client(app_server.local_url, verbose=False)

@@ -1,0 +1,44 @@
+"""The app built in-process and driven through gradio_client, as a class would script it."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+from gradio_client.exceptions import AppError
+
+
+def test_app_answers_http_200(app_server):
+    with urllib.request.urlopen(app_server.local_url, timeout=30) as response:
+        assert response.status == 200
+
+
+def test_named_endpoints_exist(client):
+    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert {"/predict", "/attention", "/tokens", "/polysemy"} <= names
+
+
+def test_tokens_endpoint_returns_real_minilm_tokens(client):
+    frame, summary, _plot = client.predict("The bank raised interest rates.", "", "minilm", api_name="/tokens")
+    tokens = [row[1] for row in frame["data"]]
+    assert tokens == ["[CLS]", "the", "bank", "raised", "interest", "rates", ".", "[SEP]"]
+    ids = [row[2] for row in frame["data"]]
+    assert ids[0] == 101 and ids[-1] == 102
+    assert "equals the model's embedding output" in summary
+
+
+def test_empty_text_is_a_message_not_a_traceback(client):
+    with pytest.raises(AppError, match="empty"):
+        client.predict("   ", "", "minilm", api_name="/tokens")
+
+
+def test_missing_chinese_model_is_a_clear_message(client):
+    with pytest.raises(AppError) as err:
+        client.predict("我喜欢苹果。", "", "bert-base-chinese", api_name="/tokens")
+    assert "python app.py prefetch bert-base-chinese" in str(err.value)
+    assert "Traceback" not in str(err.value)
+
+
+def test_server_keeps_serving_after_errors(client):
+    frame, _, _ = client.predict("still here", "", "minilm", api_name="/tokens")
+    assert [row[1] for row in frame["data"]] == ["[CLS]", "still", "here", "[SEP]"]

@@ -1,0 +1,37 @@
+"""The Tokens view: pieces, kinds, segments, and LayerNorm(token + segment + position) == hidden state 0."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from components.analysis import analyze
+from components.tokens import token_table
+
+
+def test_embedding_sum_matches_model_output_on_tiny(tiny_en):
+    a = analyze(tiny_en, "the bank", "the river")
+    table = token_table(tiny_en, a)
+    assert table.matches_model
+    np.testing.assert_allclose(table.encoder_input, a.hidden_states[0], atol=1e-5)
+    assert [r.segment for r in table.rows].count("B") == 3  # the river [SEP]
+
+
+def test_embedding_sum_matches_model_output_on_minilm(minilm):
+    a = analyze(minilm, "Unbelievably, the hummingbird outflew the helicopter.")
+    table = token_table(minilm, a)
+    assert table.max_abs_diff < 1e-4
+    kinds = {r.token: r.kind for r in table.rows}
+    assert kinds["[CLS]"] == "special" and kinds["[SEP]"] == "special"
+    assert any(k == "continuation" for k in kinds.values())  # a ## piece
+
+
+def test_segment_embedding_differs_between_a_and_b(tiny_en):
+    table = token_table(tiny_en, analyze(tiny_en, "the bank", "the bank"))
+    a_rows = [r for r in table.rows if r.segment == "A"]
+    b_rows = [r for r in table.rows if r.segment == "B"]
+    assert not np.allclose(table.segment_emb[a_rows[0].index], table.segment_emb[b_rows[0].index])
+
+
+def test_unknown_tokens_are_marked(tiny_en):
+    table = token_table(tiny_en, analyze(tiny_en, "the 苹果"))
+    assert [r.kind for r in table.rows if r.token == "[UNK]"] == ["unknown", "unknown"]
