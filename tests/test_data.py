@@ -1,0 +1,157 @@
+"""Dataset readers on the real files in ../shared/data and on malformed temporary files."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from components.data import XED_LABELS, DataError, MultiLabelSplit, load_dataset
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+GOEMOTIONS = DATA / "goemotions"
+XED_CN = DATA / "xed-zh" / "cn-projections.tsv"
+
+needs_goemotions = pytest.mark.skipif(not (GOEMOTIONS / "train.tsv").exists(), reason="../shared/data missing")
+
+
+@pytest.fixture(scope="module")
+def goemotions():
+    return {s: load_dataset(str(GOEMOTIONS), s) for s in ("train", "dev", "test")}
+
+
+@needs_goemotions
+def test_goemotions_counts_match_readme(goemotions):
+    assert [len(goemotions[s]) for s in ("train", "dev", "test")] == [43_410, 5_426, 5_427]
+    multi = {s: int((d.targets.sum(1) > 1).sum()) for s, d in goemotions.items()}
+    assert multi == {"train": 7_102, "dev": 878, "test": 837}
+    for d in goemotions.values():
+        assert isinstance(d, MultiLabelSplit)
+        assert len(d.label_names) == 28 and d.targets.shape == (len(d), 28)
+        assert d.targets.dtype == np.uint8 and d.targets.sum(1).min() >= 1
+        assert d.label_names[0] == "admiration" and d.label_names[-1] == "neutral"
+        assert d.skipped == 0
+
+
+@needs_goemotions
+def test_goemotions_first_row(goemotions):
+    d = goemotions["train"]
+    assert d.texts[0] == "My favourite food is anything I didn't have to cook myself."
+    assert [d.label_names[i] for i in np.flatnonzero(d.targets[0])] == ["neutral"]
+
+
+@needs_goemotions
+def test_split_alias_and_unknown_split():
+    assert len(load_dataset(str(GOEMOTIONS), "validation")) == 5_426
+    with pytest.raises(DataError, match="Unknown split"):
+        load_dataset(str(GOEMOTIONS), "holdout")
+
+
+@pytest.mark.skipif(not XED_CN.exists(), reason="../shared/data missing")
+def test_xed_split_is_deterministic_and_complete():
+    parts = {s: load_dataset(str(XED_CN), s) for s in ("train", "dev", "test")}
+    assert sum(len(p) for p in parts.values()) == 1_395
+    assert [len(parts[s]) for s in ("train", "dev", "test")] == [1_116, 140, 139]
+    assert sum(int((p.targets.sum(1) > 1).sum()) for p in parts.values()) == 470
+    assert parts["train"].label_names == XED_LABELS
+    again = load_dataset(str(XED_CN), "test")
+    assert again.texts == parts["test"].texts and (again.targets == parts["test"].targets).all()
+    # ids are 1-based: row "艾贝出版社的老关 老字号<TAB>1, 3" -> anger, disgust
+    everything = {t: y for p in parts.values() for t, y in zip(p.texts, p.targets)}
+    row = everything["艾贝出版社的老关 老字号"]
+    assert [XED_LABELS[i] for i in np.flatnonzero(row)] == ["anger", "disgust"]
+
+
+def _goemotions_dir(tmp_path, train_lines):
+    (tmp_path / "emotions.txt").write_text("joy\nsadness\nneutral", encoding="utf-8")
+    (tmp_path / "train.tsv").write_text("\n".join(train_lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_goemotions_dir_small(tmp_path):
+    d = load_dataset(str(_goemotions_dir(tmp_path, ["good day\t0\tid1", "meh\t1,2\tid2"])), "train")
+    assert d.texts == ("good day", "meh")
+    assert d.targets.tolist() == [[1, 0, 0], [0, 1, 1]]
+
+
+@pytest.mark.parametrize("bad_line, reason", [
+    ("ok\t7\tid", "outside 0..2"),
+    ("ok\tjoy\tid", "not an integer"),
+    ("ok\t\tid", "empty label id"),
+    ("ok only text", "expected 3 tab-separated columns"),
+    ("\t0\tid", "empty text"),
+])
+def test_goemotions_malformed_rows_name_file_and_line(tmp_path, bad_line, reason):
+    folder = _goemotions_dir(tmp_path, ["fine\t0\tid1", "also fine\t2\tid2", bad_line])
+    with pytest.raises(DataError) as err:
+        load_dataset(str(folder), "train")
+    msg = str(err.value)
+    assert "train.tsv, line 3" in msg and reason in msg
+
+
+def test_missing_split_file_and_missing_source(tmp_path):
+    folder = _goemotions_dir(tmp_path, ["fine\t0\tid1"])
+    with pytest.raises(DataError, match="test.tsv does not exist"):
+        load_dataset(str(folder), "test")
+    with pytest.raises(DataError, match="neither a file"):
+        load_dataset(str(tmp_path / "nope"), "train")
+
+
+def test_xed_bad_id_has_line_number(tmp_path):
+    f = tmp_path / "x.tsv"
+    f.write_text("一\t1\n二\t2, 9\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"x.tsv, line 2: label id 9 is outside 1..8"):
+        load_dataset(str(f), "train")
+
+
+def test_jsonl_lists_and_strings(tmp_path):
+    f = tmp_path / "d.jsonl"
+    rows = [{"text": "a", "labels": ["joy"]}, {"text": "b", "labels": "sad|joy"}, {"text": "c", "labels": "calm, joy"}]
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    d = load_dataset(str(f), "train")
+    assert d.label_names == ("calm", "joy", "sad")  # sorted union
+    assert d.targets.tolist() == [[0, 1, 0], [0, 1, 1], [1, 1, 0]]
+    given = load_dataset(str(f), "train", label_names=["sad", "joy", "calm", "other"])
+    assert given.targets.tolist() == [[0, 1, 0, 0], [1, 1, 0, 0], [0, 1, 1, 0]]
+
+
+def test_jsonl_invalid_line(tmp_path):
+    f = tmp_path / "d.jsonl"
+    f.write_text('{"text": "a", "labels": ["joy"]}\n{"text": "b", "labels": \n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"d.jsonl, line 2: invalid JSON"):
+        load_dataset(str(f), "train")
+
+
+def test_jsonl_missing_field_and_unknown_label(tmp_path):
+    f = tmp_path / "d.jsonl"
+    f.write_text('{"text": "a", "labels": ["joy"]}\n{"text": "b"}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2: missing 'labels'"):
+        load_dataset(str(f), "train")
+    f.write_text('{"text": "a", "labels": ["joy"]}\n{"text": "b", "labels": ["anger"]}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2: unknown label"):
+        load_dataset(str(f), "train", label_names=["joy"])
+
+
+def test_csv_ok_and_errors(tmp_path):
+    f = tmp_path / "d.csv"
+    f.write_text('text,labels\n"hello, you",joy|sad\nbye,sad\n', encoding="utf-8")
+    d = load_dataset(str(f), "dev")
+    assert d.texts == ("hello, you", "bye") and d.targets.tolist() == [[1, 1], [0, 1]]
+    f.write_text("text,labels\nhello,joy\n ,sad\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"d.csv, line 3: empty text"):
+        load_dataset(str(f), "train")
+    f.write_text("sentence,labels\nhello,joy\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"d.csv, line 1: header lacks column\(s\) text"):
+        load_dataset(str(f), "train")
+
+
+def test_csv_split_siblings(tmp_path):
+    (tmp_path / "d.csv").write_text("text,labels\nall,joy\n", encoding="utf-8")
+    (tmp_path / "d.test.csv").write_text("text,labels\nonly test,joy\n", encoding="utf-8")
+    assert load_dataset(str(tmp_path / "d.csv"), "test").texts == ("only test",)
+    assert load_dataset(str(tmp_path / "d.csv"), "train").texts == ("all",)
+
+
+def test_limit():
+    d = MultiLabelSplit(("a", "b", "c"), np.eye(3, dtype=np.uint8), ("x", "y", "z"), "mem")
+    assert len(d.limit(2)) == 2 and d.limit(None) is d and d.limit(10) is d
