@@ -1,0 +1,106 @@
+"""Command-line wiring for ``train`` and ``evaluate`` (added to the app's argparse subcommands)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+__all__ = ["add_train_parser", "add_evaluate_parser", "run_train", "run_evaluate"]
+
+
+def add_train_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("train", help="fine-tune a multi-label classifier and save it to a directory",
+                              description="Fine-tune a BERT encoder for multi-label classification. "
+                              "Thresholds are tuned on dev; dev and test metrics are saved with the model.")
+    p.add_argument("--data", required=True, help="GoEmotions directory, 'google-research-datasets/go_emotions', "
+                   "an XED .tsv file, or a .csv/.jsonl file with 'text' and 'labels'")
+    p.add_argument("--base", default="minilm", help="base model: preset name, directory or Hub id (default minilm)")
+    p.add_argument("--method", choices=("head", "lora", "full"), default="lora")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--epochs", type=int, default=None, help="default: head 20, lora 3, full 2")
+    p.add_argument("--lr", type=float, default=None, help="default: head 3e-3, lora 8e-4, full 1e-4")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--max-length", type=int, default=64)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--limit", type=int, default=None, help="train on the first N rows only (quick check)")
+    p.add_argument("--lora-r", type=int, default=16)
+    p.add_argument("--lora-alpha", type=int, default=32)
+    p.add_argument("--pos-weight", type=float, default=0.0,
+                   help="class weighting: pos_weight=(neg/pos)**P per label, capped at 10 (0 = off)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_train)
+    return p
+
+
+def add_evaluate_parser(subparsers) -> argparse.ArgumentParser:
+    from components.classify import SHIPPED_CLASSIFIER
+
+    p = subparsers.add_parser("evaluate", help="score a saved classifier on a dataset split",
+                              description="Evaluate a classifier with its saved per-label thresholds.")
+    p.add_argument("--classifier", default=str(SHIPPED_CLASSIFIER),
+                   help="classifier directory or *ForSequenceClassification model (default: the shipped one)")
+    p.add_argument("--data", required=True, help="same sources as `train --data`")
+    p.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--limit", type=int, default=None, help="first N rows only")
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    p.set_defaults(func=run_evaluate)
+    return p
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from components.training import TrainArgs, train
+
+    result = train(TrainArgs(
+        data=args.data, base=args.base, method=args.method, out=args.out, epochs=args.epochs, lr=args.lr,
+        batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, limit=args.limit,
+        lora_r=args.lora_r, lora_alpha=args.lora_alpha, pos_weight=args.pos_weight,
+        progress=not args.no_progress,
+    ))
+    t = result.metrics["test"]
+    print(f"saved {result.out} in {result.seconds:.0f} s training; dev macro-F1 "
+          f"{result.metrics['dev']['macro_f1']:.4f}; test macro-F1 {t['macro_f1']:.4f}, micro-F1 {t['micro_f1']:.4f}")
+    return 0
+
+
+def evaluate(classifier_path: str, data: str, split: str = "test", batch_size: int = 64,
+             limit: int | None = None) -> dict:
+    """Metrics of a classifier on a split, with its own thresholds (argmax for single-label models)."""
+    from components.classify import decide, load_classifier, predict_texts
+    from components.data import load_dataset
+    from components.metrics import multilabel_metrics
+
+    clf = load_classifier(classifier_path)
+    ds = load_dataset(data, split).limit(limit)
+    if tuple(ds.label_names) != tuple(clf.labels):
+        raise ValueError(f"The classifier's labels ({', '.join(clf.labels[:5])}, ...) differ from the data's "
+                         f"({', '.join(ds.label_names[:5])}, ...); evaluate it on the data it was trained for.")
+    probs = predict_texts(clf, ds.texts, batch_size=batch_size)
+    metrics = multilabel_metrics(ds.targets, decide(clf, probs), ds.label_names)
+    metrics.update(classifier=str(clf.directory or classifier_path), data=ds.source, split=split,
+                   multi_label=clf.multi_label)
+    return metrics
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    m = evaluate(args.classifier, args.data, args.split, args.batch_size, args.limit)
+    if args.json:
+        print(json.dumps(m))
+        return 0
+    print(f"{m['classifier']} on {m['data']} ({m['n_examples']} rows)")
+    for k in ("macro_f1", "micro_f1", "macro_precision", "macro_recall", "subset_accuracy", "hamming_loss"):
+        print(f"  {k:16s} {m[k]:.4f}")
+    print(f"  {'label':16s} {'P':>6s} {'R':>6s} {'F1':>6s} {'support':>8s}")
+    for name, v in m["per_label"].items():
+        print(f"  {name:16s} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['support']:8d}")
+    return 0
+
+
+if __name__ == "__main__":  # python -m components.cli_train train|evaluate ...
+    parser = argparse.ArgumentParser(prog="python -m components.cli_train")
+    sub = parser.add_subparsers(required=True)
+    add_train_parser(sub)
+    add_evaluate_parser(sub)
+    ns = parser.parse_args()
+    sys.exit(ns.func(ns))
