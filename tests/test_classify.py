@@ -1,0 +1,132 @@
+"""Classifier loading (saved dirs, HF sequence classifiers, errors, cache) and the shipped classifier."""
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+from components.classify import (
+    SHIPPED_CLASSIFIER, decide, load_classifier, predict_texts, probabilities, top_labels,
+)
+from components.training import TrainArgs, train
+from tests.tiny import ENGLISH, make_tiny_bert, write_vocab
+
+GOEMOTIONS = Path(__file__).resolve().parents[2] / "shared" / "data" / "goemotions"
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory):
+    return str(make_tiny_bert(tmp_path_factory.mktemp("tiny") / "bert", ENGLISH))
+
+
+@pytest.fixture(scope="module")
+def saved(tiny_base, tmp_path_factory):
+    data = tmp_path_factory.mktemp("data") / "toy.csv"
+    data.write_text("text,labels\nthe bank,money\nthe river,water\nbank loans,money\nriver water,water\n",
+                    encoding="utf-8")
+    out = tmp_path_factory.mktemp("clf") / "lora"
+    train(TrainArgs(data=str(data), base=tiny_base, method="lora", out=str(out), epochs=2, batch_size=2,
+                    max_length=16, lora_r=2, lora_alpha=4, progress=False))
+    return out
+
+
+def _hf_classifier(folder: Path, problem_type):
+    vocab = write_vocab(folder, ENGLISH)
+    tok = BertTokenizer(vocab=str(vocab), do_lower_case=True)
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=len(tok.get_vocab()), hidden_size=32, num_hidden_layers=1, num_attention_heads=4,
+                     intermediate_size=64, max_position_embeddings=64, num_labels=3, problem_type=problem_type,
+                     id2label={0: "x", 1: "y", 2: "z"}, label2id={"x": 0, "y": 1, "z": 2})
+    BertForSequenceClassification(cfg).eval().save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder
+
+
+def test_cache_and_thread_safety(saved):
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(load_classifier(saved))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4 and all(r is results[0] for r in results)
+    assert load_classifier(str(saved)) is results[0]
+
+
+def test_probabilities_decide_and_top_labels(saved):
+    clf = load_classifier(saved)
+    logits = torch.tensor([[0.0, 2.0], [-3.0, 0.0]])
+    p = probabilities(clf, logits)
+    np.testing.assert_allclose(p, 1 / (1 + np.exp(-logits.numpy())))
+    assert decide(clf, p).tolist() == (p >= clf.thresholds).astype(int).tolist()
+    ranked = top_labels(clf, p[0])
+    assert [r[0] for r in ranked] == ["water", "money"] and ranked[0][1] == pytest.approx(p[0, 1])
+
+
+def test_missing_and_corrupt_directories(saved, tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        load_classifier(tmp_path / "nowhere")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError, match=r"neither classifier.json nor config.json"):
+        load_classifier(empty)
+    broken = tmp_path / "broken"
+    shutil.copytree(saved, broken)
+    (broken / "head.safetensors").unlink()
+    with pytest.raises(ValueError, match=rf"{broken}.*missing or corrupt.*retrain"):
+        load_classifier(broken)
+    garbled = tmp_path / "garbled"
+    shutil.copytree(saved, garbled)
+    (garbled / "classifier.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="missing or corrupt"):
+        load_classifier(garbled)
+    no_adapter = tmp_path / "no_adapter"
+    shutil.copytree(saved, no_adapter)
+    shutil.rmtree(no_adapter / "adapter")
+    with pytest.raises(ValueError, match="LoRA adapter"):
+        load_classifier(no_adapter)
+
+
+def test_hf_multi_label_classifier(tmp_path):
+    clf = load_classifier(_hf_classifier(tmp_path / "multi", "multi_label_classification"))
+    assert clf.multi_label and clf.labels == ("x", "y", "z")
+    p = predict_texts(clf, ["the bank", "a river boat"])
+    assert p.shape == (2, 3) and ((p > 0) & (p < 1)).all()
+    assert not np.allclose(p.sum(1), 1.0)
+
+
+def test_hf_single_label_is_softmax(tmp_path):
+    clf = load_classifier(_hf_classifier(tmp_path / "single", "single_label_classification"))
+    assert not clf.multi_label and "single-label" in clf.card
+    p = predict_texts(clf, ["the bank", "a river boat", "fish"])
+    np.testing.assert_allclose(p.sum(1), 1.0)
+    assert (decide(clf, p).sum(1) == 1).all()
+
+
+def test_plain_encoder_is_refused(tiny_base):
+    with pytest.raises(ValueError, match="without a classification head"):
+        load_classifier(tiny_base)
+
+
+def test_shipped_classifier_is_small_and_complete():
+    files = [f for f in SHIPPED_CLASSIFIER.rglob("*") if f.is_file()]
+    assert sum(f.stat().st_size for f in files) < 10 * 1024 * 1024
+    info = json.loads((SHIPPED_CLASSIFIER / "classifier.json").read_text())
+    assert info["base_model"] == "minilm" and info["method"] == "lora" and len(info["labels"]) == 28
+    assert not (SHIPPED_CLASSIFIER / "encoder").exists()
+
+
+@pytest.mark.skipif(not (GOEMOTIONS / "test.tsv").exists(), reason="../shared/data missing")
+def test_shipped_classifier_meets_goemotions_target():
+    """The issue's acceptance figure: macro-F1 >= 0.49 on the GoEmotions test split (takes ~1 min)."""
+    from components.cli_train import evaluate
+
+    m = evaluate(str(SHIPPED_CLASSIFIER), str(GOEMOTIONS), "test")
+    assert m["n_examples"] == 5_427
+    assert m["macro_f1"] >= 0.49, m["macro_f1"]
+    assert m["micro_f1"] >= 0.5
