@@ -1,0 +1,142 @@
+"""Attention matrices for teaching: one head, the mean of a layer's heads, all heads, rollout.
+
+Design decision: every view is a pure function of the cached ``Analysis.attentions``
+(L, H, T, T), so moving a slider never runs the model again; hiding [CLS]/[SEP] or punctuation
+drops those rows *and* columns and renormalises each remaining row to sum to 1, and the
+returned ``AttentionView`` carries a sentence saying so, because a renormalised picture shown
+without that note would mislead students about where the model really looks.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from components.analysis import Analysis
+
+__all__ = ["VIEWS", "AttentionView", "attention_view", "hide", "is_punctuation", "keep_mask", "rollout", "select"]
+
+VIEWS = ("head", "mean", "grid", "rollout")
+
+
+@dataclass(frozen=True, eq=False)
+class AttentionView:
+    """What a figure needs: the matrix (T', T') or (H, T', T') and the tokens it is about."""
+
+    view: str
+    layer: int
+    head: int
+    matrix: np.ndarray  # rows: from (query) token, columns: to (key) token; each row sums to 1
+    tokens: tuple[str, ...]
+    segment_ids: tuple[int, ...]
+    kept: tuple[int, ...]  # indices into Analysis.tokens
+    cls_row: np.ndarray | None  # rollout only: what [CLS] draws on, over the kept tokens
+    note: str  # what is shown, what is hidden and renormalised
+
+
+def is_punctuation(token: str) -> bool:
+    """True for tokens made only of punctuation (ASCII or CJK: ",", "##.", "。", "！")."""
+    text = token[2:] if token.startswith("##") and len(token) > 2 else token
+    return bool(text) and all(unicodedata.category(c).startswith("P") for c in text)
+
+
+def keep_mask(tokens: Sequence[str], special: np.ndarray, hide_special: bool, hide_punct: bool) -> np.ndarray:
+    """Boolean mask of the tokens that stay visible."""
+    keep = np.ones(len(tokens), dtype=bool)
+    if hide_special:
+        keep &= ~np.asarray(special, dtype=bool)
+    if hide_punct:
+        keep &= np.array([not is_punctuation(t) for t in tokens], dtype=bool)
+    return keep
+
+
+def hide(matrix: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Drop hidden rows and columns of (..., T, T) and renormalise each row to sum to 1."""
+    index = np.flatnonzero(keep)
+    if index.size == 0:
+        raise ValueError("Nothing is left to show after hiding [CLS]/[SEP] and punctuation: "
+                         "untick 'hide' or type a sentence with words.")
+    sub = matrix[..., index[:, None], index[None, :]].astype(np.float64)
+    sums = sub.sum(axis=-1, keepdims=True)
+    # softmax weights are strictly positive, so a zero sum only happens for a degenerate input
+    sub = np.divide(sub, sums, out=np.full_like(sub, 1.0 / index.size), where=sums > 0)
+    return sub.astype(np.float32)
+
+
+def select(attentions: np.ndarray, view: str, layer: int, head: int = 0) -> np.ndarray:
+    """(T, T) for 'head', 'mean' and 'rollout' (up to and including ``layer``), (H, T, T) for 'grid'."""
+    n_layers, n_heads = attentions.shape[:2]
+    if not 0 <= layer < n_layers:
+        raise ValueError(f"Layer {layer} does not exist: this model has layers 0 to {n_layers - 1}.")
+    if view == "head":
+        if not 0 <= head < n_heads:
+            raise ValueError(f"Head {head} does not exist: this model has heads 0 to {n_heads - 1}.")
+        return np.asarray(attentions[layer, head])
+    if view == "mean":
+        return attentions[layer].mean(axis=0)
+    if view == "grid":
+        return np.asarray(attentions[layer])
+    if view == "rollout":
+        return rollout(attentions)[layer]
+    raise ValueError(f"Unknown view '{view}'. Choose one of: {', '.join(VIEWS)}.")
+
+
+def rollout(attentions: np.ndarray) -> np.ndarray:
+    """Attention rollout (Abnar & Zuidema, 2020), (L, T, T).
+
+    Each layer's head mean is mixed half-and-half with the identity (the residual connection),
+    rows are renormalised, and the layers are multiplied from the bottom up:
+    ``R[0] = Â[0]``, ``R[l] = Â[l] @ R[l-1]``. Row i of ``R[l]`` says how much token i after
+    layer l draws on each *input* token.
+    """
+    att = np.asarray(attentions, dtype=np.float64).mean(axis=1)
+    n_tokens = att.shape[-1]
+    mixed = 0.5 * att + 0.5 * np.eye(n_tokens)
+    mixed /= mixed.sum(axis=-1, keepdims=True)
+    out = np.empty_like(mixed)
+    current = np.eye(n_tokens)
+    for index, layer in enumerate(mixed):
+        current = layer @ current
+        out[index] = current
+    return out.astype(np.float32)
+
+
+def _note(view: str, layer: int, head: int, hidden: list[str]) -> str:
+    shown = {
+        "head": f"Layer {layer}, head {head}: each row is one token's attention over all tokens (rows sum to 1).",
+        "mean": f"Layer {layer}, mean of all heads: each row sums to 1.",
+        "grid": f"Layer {layer}, every head: each small map is one head; rows sum to 1.",
+        "rollout": f"Attention rollout up to layer {layer}: the residual is added as the identity, rows are "
+                   "renormalised and the layers are multiplied, so each row shows which *input* tokens that "
+                   "token finally draws on.",
+    }[view]
+    if not hidden:
+        return shown
+    return (f"{shown} Hidden: {' and '.join(hidden)}. Their rows and columns are removed and every remaining "
+            "row is renormalised to sum to 1, so the weights are shares of the attention that went to the "
+            "tokens still shown, not the model's raw weights.")
+
+
+def attention_view(analysis: Analysis, view: str, layer: int, head: int = 0, *, hide_special: bool = False,
+                   hide_punct: bool = False) -> AttentionView:
+    """The matrix a figure shows, after hiding tokens, with the note that explains it."""
+    matrix = select(analysis.attentions, view, layer, head)
+    keep = keep_mask(analysis.tokens, analysis.special, hide_special, hide_punct)
+    hidden = [name for name, on in (("[CLS]/[SEP]", hide_special), ("punctuation", hide_punct)) if on]
+    shown = hide(matrix, keep)
+    cls_row = None
+    if view == "rollout":
+        # [CLS] (position 0) is the sentence summary; when it is hidden the first visible token stands in
+        source = 0 if keep[0] else int(np.flatnonzero(keep)[0])
+        values = matrix[source, keep].astype(np.float64)
+        cls_row = (values / values.sum()).astype(np.float32)
+    kept = tuple(int(i) for i in np.flatnonzero(keep))
+    return AttentionView(
+        view=view, layer=layer, head=head, matrix=shown,
+        tokens=tuple(analysis.tokens[i] for i in kept),
+        segment_ids=tuple(int(analysis.segment_ids[i]) for i in kept),
+        kept=kept, cls_row=cls_row, note=_note(view, layer, head, hidden),
+    )
