@@ -155,3 +155,30 @@ def test_csv_split_siblings(tmp_path):
 def test_limit():
     d = MultiLabelSplit(("a", "b", "c"), np.eye(3, dtype=np.uint8), ("x", "y", "z"), "mem")
     assert len(d.limit(2)) == 2 and d.limit(None) is d and d.limit(10) is d
+
+
+def test_hub_source_without_datasets_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "datasets", None)  # import fails, no network touched
+    with pytest.raises(DataError, match=r"pip install datasets==5.2.0"):
+        load_dataset("google-research-datasets/go_emotions", "train")
+
+
+def test_hub_source_conversion_with_a_fake_datasets_module(monkeypatch):
+    import sys
+    import types
+
+    calls = []
+
+    class Split(dict):
+        features = {"labels": types.SimpleNamespace(feature=types.SimpleNamespace(names=["joy", "sad", "neutral"]))}
+
+    def fake_load(name, config, split):
+        calls.append((name, config, split))
+        return Split(text=["yay", "hm"], labels=[[0], [1, 2]])
+
+    monkeypatch.setitem(sys.modules, "datasets", types.SimpleNamespace(load_dataset=fake_load))
+    d = load_dataset("google-research-datasets/go_emotions", "dev")
+    assert calls == [("google-research-datasets/go_emotions", "simplified", "validation")]
+    assert d.label_names == ("joy", "sad", "neutral") and d.targets.tolist() == [[1, 0, 0], [0, 1, 1]]
