@@ -31,7 +31,7 @@ def _anchor_trace(fig: go.Figure, coords: np.ndarray, words: Sequence[str], sens
     if not len(words):
         return
     fig.add_scatter(
-        x=coords[:, 0], y=coords[:, 1], mode="markers+text", name="anchor words",
+        x=coords[:, 0].tolist(), y=coords[:, 1].tolist(), mode="markers+text", name="anchor words",
         text=[safe_label(w, 20) for w in words], textposition="top center",
         marker=dict(symbol="diamond-open", size=11, line=dict(width=2),
                     color=[colors.get(s, GREY) for s in senses]),
@@ -54,7 +54,7 @@ def static_space_figure(coords: np.ndarray, target: str, n_sentences: int, ancho
     fig = go.Figure()
     _anchor_trace(fig, coords[1:], anchor_words, anchor_senses, colors)
     fig.add_scatter(
-        x=[coords[0, 0]], y=[coords[0, 1]], mode="markers+text", name=safe_label(target, 20),
+        x=[float(coords[0, 0])], y=[float(coords[0, 1])], mode="markers+text", name=safe_label(target, 20),
         text=[safe_label(target, 20)], textposition="bottom center",
         marker=dict(symbol="star", size=22, color="#222222"),
         hovertemplate=safe_label(target, 20) + f": the same vector in all {n_sentences} sentences<extra></extra>",
@@ -74,7 +74,7 @@ def contextual_space_figure(coords: np.ndarray, senses: Sequence[str], texts: Se
     for sense, color in colors.items():
         rows = np.flatnonzero(labels == sense)
         fig.add_scatter(
-            x=coords[rows, 0], y=coords[rows, 1], mode="markers", name=safe_label(sense, 30),
+            x=coords[rows, 0].tolist(), y=coords[rows, 1].tolist(), mode="markers", name=safe_label(sense, 30),
             marker=dict(size=12, color=color, line=dict(width=1, color="white")),
             customdata=[safe_label(texts[i], 90) for i in rows],
             hovertemplate="%{customdata}<extra>" + safe_label(sense, 30) + "</extra>",
@@ -91,7 +91,7 @@ def cosine_matrix_figure(sims: np.ndarray, senses: Sequence[str], texts: Sequenc
     ticks = [f"{safe_label(senses[i], 14)} {i + 1}" for i in order]
     hover = [[f"{safe_label(texts[i], 60)}<br>{safe_label(texts[j], 60)}" for j in order] for i in order]
     fig = go.Figure(go.Heatmap(
-        z=sims[np.ix_(order, order)], x=list(range(len(order))), y=list(range(len(order))),
+        z=np.round(sims[np.ix_(order, order)], 4).tolist(), x=list(range(len(order))), y=list(range(len(order))),
         colorscale="Viridis", customdata=hover, colorbar=dict(title="cosine"),
         hovertemplate="%{customdata}<br>cosine %{z:.3f}<extra></extra>",
     ))
