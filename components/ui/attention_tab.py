@@ -139,7 +139,9 @@ def build_attention_tab(services: Services, i18n: gr.I18n, model_box: gr.Dropdow
     note = gr.Markdown()
     plot = gr.Plot(label=i18n("attn_plot"))
     bertviz = gr.HTML(label=i18n("attn_bertviz"))
-    gr.Examples(EXAMPLES, inputs=[text, pair])
+    examples = gr.Examples(EXAMPLES, inputs=[text, pair])
+    # the examples table does not translate i18n labels in its header: give it both languages
+    examples.dataset.headers = ["Sentence A / 句子 A", "Sentence B / 句子 B"]
     inputs = [text, pair, model_box, layer, head, view, hide_special, hide_punct]
     run.click(attention_endpoint(services), inputs, [plot, note, bertviz], api_name="attention")
     text.submit(attention_endpoint(services), inputs, [plot, note, bertviz], api_name=False)

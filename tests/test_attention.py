@@ -1,0 +1,142 @@
+"""Attention views: rollout by hand, rows summing to 1 (also after hiding), figures, payload, escaping."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import numpy as np
+import pytest
+
+from components.analysis import analyze
+from components.attention import attention_view, hide, is_punctuation, keep_mask, rollout, select
+from components.bertviz_offline import bertviz_document, bertviz_html, safe_json, shape_payload
+from components.figures_attention import attention_figure
+
+XSS = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def test_rollout_matches_a_hand_computed_three_token_case():
+    a0 = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.0, 0.5, 0.5]])
+    a1 = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    # two identical heads per layer: the head mean is the matrix itself
+    att = np.stack([np.stack([a0, a0]), np.stack([a1, a1])])
+    # 0.5*A + 0.5*I (rows already sum to 1)
+    r0 = np.array([[1.0, 0.0, 0.0], [0.25, 0.75, 0.0], [0.0, 0.25, 0.75]])
+    m1 = np.array([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5], [0.5, 0.0, 0.5]])
+    r1 = np.array([[0.625, 0.375, 0.0], [0.125, 0.5, 0.375], [0.5, 0.125, 0.375]])
+    np.testing.assert_allclose(m1 @ r0, r1)
+    out = rollout(att)
+    assert out.shape == (2, 3, 3)
+    np.testing.assert_allclose(out[0], r0, atol=1e-6)
+    np.testing.assert_allclose(out[1], r1, atol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def pair(tiny_en):
+    return analyze(tiny_en, "The bank raised rates, money!", "We sat by the river.")
+
+
+@pytest.mark.parametrize("view", ["head", "mean", "grid", "rollout"])
+@pytest.mark.parametrize("hide_special,hide_punct", [(False, False), (True, False), (False, True), (True, True)])
+def test_every_row_sums_to_one_also_after_hiding(pair, view, hide_special, hide_punct):
+    shown = attention_view(pair, view, pair.n_layers - 1, 1, hide_special=hide_special, hide_punct=hide_punct)
+    np.testing.assert_allclose(shown.matrix.sum(axis=-1), 1.0, atol=1e-5)
+    assert len(shown.tokens) == shown.matrix.shape[-1]
+    if hide_special:
+        assert "[CLS]" not in shown.tokens and "[SEP]" not in shown.tokens
+    if hide_punct:
+        assert not any(is_punctuation(t) for t in shown.tokens)
+    if hide_special or hide_punct:
+        assert "renormalised" in shown.note
+    if view == "rollout":
+        assert shown.cls_row is not None and abs(float(shown.cls_row.sum()) - 1) < 1e-5
+
+
+def test_shapes_of_mean_and_grid(pair):
+    n = pair.n_tokens
+    assert select(pair.attentions, "grid", 0).shape == (pair.n_heads, n, n)
+    np.testing.assert_allclose(select(pair.attentions, "mean", 0), pair.attentions[0].mean(axis=0))
+    with pytest.raises(ValueError, match="Layer 99"):
+        select(pair.attentions, "head", 99)
+
+
+def test_hiding_everything_says_how_to_fix_it():
+    with pytest.raises(ValueError, match="untick"):
+        hide(np.eye(2), np.array([False, False]))
+    assert keep_mask(["[CLS]", "。", "##.", "a"], np.array([1, 0, 0, 0], bool), True, True).tolist() == [
+        False, False, False, True]
+
+
+def test_figures_carry_the_matrix_and_mark_the_pair_boundary(pair):
+    for view, traces in (("head", 1), ("mean", 1), ("grid", pair.n_heads), ("rollout", 2)):
+        shown = attention_view(pair, view, 0, 0)
+        fig = attention_figure(shown, "t")
+        assert len(fig.data) == traces
+        heat = [t for t in fig.data if t.type == "heatmap"][0]
+        assert np.asarray(heat.z).shape[-1] == pair.n_tokens
+    fig = attention_figure(attention_view(pair, "mean", 0), "t")
+    boundary = int(np.argmax(pair.segment_ids == 1)) - 0.5
+    assert {s.x0 for s in fig.layout.shapes} >= {boundary}
+
+
+def test_repeated_tokens_keep_separate_ticks(tiny_en):
+    analysis = analyze(tiny_en, "the bank and the bank")
+    fig = attention_figure(attention_view(analysis, "head", 0, 0), "t")
+    assert list(fig.layout.xaxis.ticktext).count("the") == 2
+    assert list(fig.layout.xaxis.tickvals) == list(range(analysis.n_tokens))
+
+
+def test_chinese_labels_stay_readable(tiny_zh):
+    analysis = analyze(tiny_zh, "我们吃苹果。")
+    fig = attention_figure(attention_view(analysis, "mean", 0), "t")
+    assert "苹" in fig.layout.xaxis.ticktext and fig.layout.yaxis.tickangle == 0
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_user_text_is_escaped_in_figures_and_bertviz(tiny_en, payload):
+    analysis = analyze(tiny_en, f"the bank {payload}", payload)
+    for view in ("head", "grid", "rollout"):
+        fig_json = attention_figure(attention_view(analysis, view, 0, 0), "t").to_json()
+        assert "<script" not in fig_json and "<img" not in fig_json
+    document = bertviz_document(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0))
+    data = re.search(r"id='bl-data'>(.*?)</script>", document, re.S).group(1)
+    assert "<" not in data and ">" not in data
+    assert json.loads(data)["tokens"] == list(analysis.tokens)
+    fragment = bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0))
+    # outside the srcdoc attribute there is exactly one element: the sandboxed iframe
+    srcdoc = re.search(r'srcdoc="([^"]*)"', fragment).group(1)
+    assert "<" not in srcdoc and '"' not in srcdoc
+    assert "sandbox='allow-scripts'" in fragment and "allow-same-origin" not in fragment
+    assert "default-src 'none'" in html.unescape(srcdoc)
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", document, flags=re.S)
+    assert "src=" not in markup and "href=" not in markup  # every script inline, nothing fetched
+
+
+def test_safe_json_escapes_line_separators_and_tags():
+    text = safe_json(["a\u2028b", "</script>&"])
+    assert "\u2028" not in text and "<" not in text and "&" not in text
+    assert json.loads(text) == ["a\u2028b", "</script>&"]
+
+
+def test_payload_rounds_to_three_decimals_and_bounds_long_inputs():
+    rng = np.random.default_rng(0)
+    att = rng.random((4, 2, 10, 10))
+    att /= att.sum(-1, keepdims=True)
+    full = shape_payload(att, tuple("abcdefghij"), np.zeros(10), layer=1)
+    weights = np.frombuffer(full.weights, "<u2").reshape(4, 2, 10, 10) / 1000
+    np.testing.assert_allclose(weights, att, atol=5e-4)
+    window = shape_payload(att, tuple("abcdefghij"), np.zeros(10), layer=3, max_weights=2 * 200)
+    assert window.layers == (2, 3) and "layers 2–3" in window.notice
+    prefix = shape_payload(att, tuple("abcdefghij"), np.zeros(10), layer=3, max_weights=50)
+    assert prefix.layers == (3,) and len(prefix.tokens) == 5 and "first 5" in prefix.notice
+
+
+@pytest.mark.minilm
+def test_bertviz_html_for_128_tokens_on_minilm_is_under_5_mb(minilm):
+    text = " ".join(["students"] + ["read", "the", "long", "story", "aloud", "together"] * 25)
+    analysis = analyze(minilm, text, max_length=128)
+    assert analysis.n_tokens == 128
+    fragment = bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0))
+    assert len(fragment.encode()) < 5_000_000

@@ -1,0 +1,43 @@
+"""/attention through gradio_client: a Plotly figure, a note and the offline bertviz HTML."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def _figure(plot) -> dict:
+    value = plot.get("plot", plot) if isinstance(plot, dict) else plot
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def test_attention_endpoint_returns_heatmap_note_and_bertviz(client):
+    plot, note, page = client.predict("The animal didn't cross the street because it was too tired.",
+                                      "It had walked all day.", "minilm", 5, 3, "head", False, False,
+                                      api_name="/attention")
+    figure = _figure(plot)
+    heat = [t for t in figure["data"] if t["type"] == "heatmap"]
+    z = heat[0]["z"]
+    rows = int(z["shape"].split(",")[0]) if isinstance(z, dict) else len(z)  # plotly may send typed arrays
+    assert rows == len(figure["layout"]["xaxis"]["ticktext"]) > 10
+    assert "Layer 5, head 3" in note
+    assert page.startswith("<iframe") and "sandbox='allow-scripts'" in page and len(page) < 5_000_000
+
+
+def test_hiding_tokens_is_said_in_the_note(client):
+    _plot, note, _page = client.predict("Hello, world!", "", "minilm", 0, 0, "rollout", True, True,
+                                        api_name="/attention")
+    assert "Hidden: [CLS]/[SEP] and punctuation" in note and "renormalised" in note
+
+
+def test_xss_input_comes_back_escaped(client):
+    payload = "<img src=x onerror=alert(1)>"
+    plot, _note, page = client.predict(payload, "", "minilm", 0, 0, "mean", False, False, api_name="/attention")
+    assert "<img" not in json.dumps(_figure(plot))
+    assert "<img" not in page
+
+
+def test_empty_text_is_a_message(client):
+    with pytest.raises(Exception, match="empty"):
+        client.predict("  ", "", "minilm", 0, 0, "mean", False, False, api_name="/attention")
