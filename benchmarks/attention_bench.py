@@ -1,0 +1,117 @@
+"""Attention tab benchmark: server time for a 64-token sentence, bertviz payload for 128 tokens.
+
+    python benchmarks/attention_bench.py [--repeats 15]
+
+Server time = analysis (forward pass, cache cleared each run) + heatmap figure + bertviz HTML,
+compared with the raw encoder forward alone; payload = our sandboxed bertviz HTML against
+bertviz's own ``head_view``/``model_view(html_action='return')`` for the same input.
+Prints a table and writes benchmarks/results/attention.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+
+from components.analysis import analyze, clear_analysis_cache  # noqa: E402
+from components.attention import attention_view  # noqa: E402
+from components.bertviz_offline import bertviz_html, shape_payload  # noqa: E402
+from components.figures_attention import attention_figure  # noqa: E402
+from components.models import load_model  # noqa: E402
+
+WORDS = ["students", "read", "the", "long", "story", "aloud", "together", "after", "lunch", "today"]
+
+
+def sentence(model, n_tokens: int) -> str:
+    """A plain English sentence that tokenizes to exactly ``n_tokens`` with [CLS]/[SEP]."""
+    words: list[str] = []
+    while len(model.tokenizer(" ".join(words))["input_ids"]) < n_tokens:
+        words.append(WORDS[len(words) % len(WORDS)])
+    return " ".join(words)
+
+
+def median_ms(fn, repeats: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    model = load_model("minilm")
+    text64 = sentence(model, 64)
+    enc = model.tokenizer(text64, return_tensors="pt")
+    assert enc["input_ids"].shape[1] == 64
+
+    def forward() -> None:
+        with torch.inference_mode():
+            model.encoder(**enc, output_attentions=True)
+
+    def server() -> None:
+        clear_analysis_cache()
+        analysis = analyze(model, text64)
+        attention_figure(attention_view(analysis, "mean", 2), "bench").to_json()
+        bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 2))
+
+    def redraw() -> None:  # slider move: analysis cached
+        analysis = analyze(model, text64)
+        attention_figure(attention_view(analysis, "head", 3, 4), "bench").to_json()
+
+    forward_ms = median_ms(forward, args.repeats)
+    server_ms = median_ms(server, args.repeats)
+    redraw_ms = median_ms(redraw, args.repeats)
+
+    analysis = analyze(model, sentence(model, 128))
+    ours = len(bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0)).encode())
+    from bertviz import head_view, model_view
+
+    attn = [torch.from_numpy(a.copy())[None] for a in analysis.attentions]
+    tokens = list(analysis.tokens)
+    theirs_head = len(head_view(attn, tokens, html_action="return").data.encode())
+    theirs_model = len(model_view(attn, tokens, html_action="return").data.encode())
+
+    results = {
+        "model": "minilm", "cpu_threads": torch.get_num_threads(), "repeats": args.repeats,
+        "forward_ms_64_tokens": round(forward_ms, 1),
+        "server_ms_64_tokens": round(server_ms, 1),
+        "redraw_ms_64_tokens": round(redraw_ms, 1),
+        "payload_bytes_128_tokens": ours,
+        "bertviz_default_bytes_128_tokens": {"head_view": theirs_head, "model_view": theirs_model,
+                                             "both": theirs_head + theirs_model},
+    }
+    print(f"{'measure':48} {'value':>12}")
+    for label, value in (
+        ("raw encoder forward, 64 tokens (ms, median)", forward_ms),
+        ("/attention server time, 64 tokens (ms, median)", server_ms),
+        ("slider redraw from cache, 64 tokens (ms, median)", redraw_ms),
+        ("our bertviz HTML, 128 tokens (MB, both views)", ours / 1e6),
+        ("bertviz head_view default, 128 tokens (MB)", theirs_head / 1e6),
+        ("bertviz model_view default, 128 tokens (MB)", theirs_model / 1e6),
+    ):
+        print(f"{label:48} {value:12.2f}")
+    out = Path(__file__).resolve().parent / "results" / "attention.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
