@@ -22,7 +22,6 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
@@ -223,11 +222,3 @@ def bertviz_html(payload: BertvizPayload) -> str:
     return (f"{notice}<iframe title='bertviz head view and model view' sandbox='allow-scripts' "
             f"referrerpolicy='no-referrer' style='width:100%;border:1px solid #e5e7eb;border-radius:8px' "
             f"height='{frame_height(payload)}' srcdoc=\"{srcdoc}\"></iframe>")
-
-
-def installed_sources() -> dict[str, Path]:
-    """Where the inlined scripts come from (for the About tab and the benchmark)."""
-    return {name: Path(str(resources.files(pkg).joinpath(path))) for name, (pkg, path) in {
-        "head_view.js": ("bertviz", "head_view.js"), "model_view.js": ("bertviz", "model_view.js"),
-        "d3.js": ("xstatic.pkg.d3", "data/d3.js"), "jquery.min.js": ("xstatic.pkg.jquery", "data/jquery.min.js"),
-    }.items()}
