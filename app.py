@@ -18,8 +18,8 @@ import sys
 import threading
 import time
 
-COMMANDS = ("serve", "prefetch")
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
+PROJECTOR_JS = "(on) => { document.body.classList.toggle('projector', on); return []; }"
 log = logging.getLogger("bertlens")
 
 
@@ -40,6 +40,8 @@ def build_demo(services=None):
         with gr.Row():
             model_box = gr.Dropdown(choices=services.model_choices(), value=services.config.default_model,
                                     label=i18n("model"), info=i18n("model_info"), scale=3)
+            projector = gr.Checkbox(label=i18n("projector"), value=False, scale=1, elem_id="projector-toggle")
+        projector.change(None, projector, None, js=PROJECTOR_JS)
         with gr.Tabs():
             with gr.Tab(i18n("tab_predict"), id="predict"):
                 predict_tab.build_predict_tab(services, i18n)
@@ -57,7 +59,8 @@ def build_demo(services=None):
 
 def launch_options(demo) -> dict:
     """Keyword arguments for ``demo.launch`` that belong to the app, not to the deployment."""
-    return dict(i18n=demo.bertlens_i18n, footer_links=["api"], show_error=False)
+    return dict(i18n=demo.bertlens_i18n, footer_links=["api"], show_error=False,
+                css_paths=[os.path.join(ASSETS, "style.css")])
 
 
 def configure_queue(demo, concurrency: int, max_size: int):
@@ -129,6 +132,10 @@ def make_parser() -> argparse.ArgumentParser:
     prefetch = sub.add_parser("prefetch", help="download models (and vectors) into the cache for offline use")
     prefetch.add_argument("names", nargs="*", help="presets or Hub ids (default: every preset)")
     prefetch.set_defaults(func=cmd_prefetch)
+    from components.cli_train import add_evaluate_parser, add_train_parser
+
+    add_train_parser(sub)
+    add_evaluate_parser(sub)
     return parser
 
 

@@ -58,3 +58,25 @@ def embedding_norms_figure(table: TokenTable) -> go.Figure:
     fig.update_layout(barmode="group", xaxis=token_ticks(tokens), yaxis_title="L2 norm",
                       legend=dict(orientation="h", y=-0.25))
     return fig
+
+
+def label_scores_figure(labels, probs, thresholds, chosen, title: str, show_thresholds: bool = True) -> go.Figure:
+    """Sorted horizontal bars of every label's probability, each label's threshold marked."""
+    order = list(reversed(sorted(range(len(labels)), key=lambda i: -probs[i])))  # highest on top
+    names = [safe_label(labels[i]) for i in order]
+    fig = go.Figure()
+    fig.add_bar(
+        x=[float(probs[i]) for i in order], y=names, orientation="h", name="probability",
+        marker_color=["#E45756" if chosen[i] else "#9DB4CF" for i in order],
+        hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+    )
+    if show_thresholds:
+        fig.add_scatter(
+            x=[float(thresholds[i]) for i in order], y=names, mode="markers", name="threshold",
+            marker=dict(symbol="line-ns", size=18, line=dict(width=3, color="#222")),
+            hovertemplate="%{y} threshold: %{x:.2f}<extra></extra>",
+        )
+    base_layout(fig, title, height=max(360, 22 * len(labels) + 120))
+    fig.update_layout(xaxis=dict(range=[0, 1], title="probability"), yaxis=dict(automargin=True),
+                      legend=dict(orientation="h", y=-0.08), bargap=0.25)
+    return fig

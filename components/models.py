@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,7 @@ _locks: dict[str, threading.Lock] = {}
 _registry_lock = threading.Lock()
 _custom: dict[str, Callable[[], LoadedModel]] = {}
 _reach: dict[str, tuple[float, bool]] = {}
+load_counts: Counter[str] = Counter()  # how often weights were actually read, per name (load tests check 1)
 
 
 def register_model(name: str, loader: Callable[[], LoadedModel]) -> None:
@@ -130,6 +132,7 @@ def load_model(name: str = DEFAULT_MODEL) -> LoadedModel:
         if name not in _cache:
             loader = _custom.get(name)
             _cache[name] = loader() if loader else _load_uncached(name)
+            load_counts[name] += 1
         return _cache[name]
 
 

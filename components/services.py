@@ -47,3 +47,9 @@ class Services:
 
     def analysis(self, name: str | None, text: str, text_pair: str | None = None) -> Analysis:
         return analyze(self.model(name), text, text_pair)
+
+    def classifier(self):
+        """The configured classifier (default: the shipped one under assets/), loaded once."""
+        from components.classify import SHIPPED_CLASSIFIER, load_classifier
+
+        return load_classifier(self.config.classifier or SHIPPED_CLASSIFIER)

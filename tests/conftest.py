@@ -81,3 +81,27 @@ def client(app_server):
     from gradio_client import Client
 
     return Client(app_server.local_url, verbose=False)
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    from tests.browser import chromium_path
+
+    chromium_path()  # skip or fail early, before starting Playwright
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture()
+def page(playwright_session, app_server, tmp_path):
+    """A fresh English browser page on the app, with its requests and dialogs watched."""
+    from tests.browser import open_context, watch_page
+
+    context = open_context(playwright_session, tmp_path / "profile")
+    page = context.new_page()
+    page.watch = watch_page(page)
+    page.goto(app_server.local_url, wait_until="networkidle")
+    yield page
+    context.close()

@@ -49,3 +49,19 @@ def make_i18n(*tables: dict[str, dict[str, str]]) -> gr.I18n:
             merged[lang].update(table[lang])
     # Gradio matches the browser's language: zh-CN, zh-TW and plain zh all get 简体中文.
     return gr.I18n(en=merged["en"], zh=merged["zh"], **{"zh-CN": merged["zh"]})
+
+
+def examples(rows: list[list], inputs: list, i18n: gr.I18n, **kwargs) -> gr.Examples:
+    """gr.Examples whose column headers read in both languages.
+
+    Gradio fills a Dataset's headers with ``str(label)``, which for a translated label is its
+    serialised key; the headers are not translated by the browser, so both languages are shown.
+    """
+    block = gr.Examples(rows, inputs=inputs, **kwargs)
+    table = i18n.translations_dict
+    headers = []
+    for component in inputs:
+        key = getattr(component.label, "key", None)
+        headers.append(f"{table['en'][key]} · {table['zh'][key]}" if key else str(component.label or ""))
+    block.dataset.headers = headers
+    return block

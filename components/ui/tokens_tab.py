@@ -11,6 +11,7 @@ from components.figures import embedding_norms_figure
 from components.services import Services
 from components.tokens import TABLE_HEADERS, TokenTable, token_table
 from components.ui.errors import show_warnings, user_errors
+from components.ui.i18n import examples
 
 STRINGS = {
     "en": {
@@ -72,9 +73,10 @@ def build_tokens_tab(services: Services, i18n: gr.I18n, model_box: gr.Dropdown) 
         pair = gr.Textbox(label=i18n("tokens_pair"), lines=2, max_length=20_000)
     run = gr.Button(i18n("tokens_run"), variant="primary")
     summary = gr.Markdown()
-    frame = gr.Dataframe(headers=TABLE_HEADERS, label=i18n("tokens_table"), wrap=True, interactive=False)
-    plot = gr.Plot(label=i18n("tokens_plot"))
-    gr.Examples(EXAMPLES, inputs=[text, pair])
+    frame = gr.Dataframe(headers=TABLE_HEADERS, label=i18n("tokens_table"), wrap=True, interactive=False,
+                         elem_id="tokens-table")
+    plot = gr.Plot(label=i18n("tokens_plot"), elem_id="tokens-plot")
+    examples(EXAMPLES, [text, pair], i18n)
     fn = tokens_endpoint(services)
     run.click(fn, [text, pair, model_box], [frame, summary, plot], api_name="tokens")
     text.submit(fn, [text, pair, model_box], [frame, summary, plot], api_name=False)

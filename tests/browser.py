@@ -1,0 +1,70 @@
+"""Helpers for the real-browser tests: Debian's Chromium driven by Playwright, offline.
+
+Never downloads a browser (no `playwright install`): the executable is `chromium` from apt.
+Every request the page makes is recorded, so a test can prove nothing left the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+XSS_PAYLOADS = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("Debian's chromium is not installed; .ci/run installs it with apt-get.")
+    pytest.skip("Browser tests need Debian's chromium: apt-get install -y chromium")
+
+
+@dataclass
+class Watch:
+    """What a page did that a test may want to assert never happened."""
+
+    external: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def on_request(self, request) -> None:
+        url = urlparse(request.url)
+        if url.scheme in {"http", "https", "ws", "wss"} and url.hostname not in LOCAL_HOSTS:
+            self.external.append(request.url)
+
+    def on_dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+
+def open_context(playwright, user_data_dir: Path, locale: str = "en-US"):
+    return playwright.chromium.launch_persistent_context(
+        str(user_data_dir), executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS,
+        locale=locale, viewport={"width": 1400, "height": 1000},
+    )
+
+
+def watch_page(page) -> Watch:
+    watch = Watch()
+    page.on("request", watch.on_request)
+    page.on("dialog", watch.on_dialog)
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    return watch
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

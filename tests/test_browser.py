@@ -1,0 +1,73 @@
+"""What only a real browser can show: tabs drawn, charts rendered, nothing injected, nothing fetched.
+
+Headless Debian Chromium, no network. Each test saves a screenshot under artifacts/screenshots.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import XSS_PAYLOADS, open_context, screenshot, watch_page
+
+pytestmark = [pytest.mark.browser]
+TIMEOUT = 60_000
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def assert_clean(page, where: str) -> None:
+    watch = page.watch
+    assert not watch.dialogs, f"{where}: a script ran (dialog: {watch.dialogs})"
+    assert not watch.external, f"{where}: requests left the machine: {watch.external[:5]}"
+
+
+def test_tokens_tab_shows_the_pieces_and_the_chart(page):
+    open_tab(page, "Tokens")
+    page.get_by_label("Sentence A").fill("The bank raised interest rates.")
+    page.get_by_role("button", name="Show tokens").click()
+    page.locator("#tokens-plot .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+    table_text = page.locator("#tokens-table").inner_text()
+    shot = screenshot(page, "tokens")
+    for token in ("[CLS]", "bank", "interest", "[SEP]"):
+        assert token in table_text, f"Tokens tab: '{token}' missing from the table (see {shot})"
+    assert_clean(page, "Tokens tab")
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_tokens_tab_shows_markup_as_text(page, payload):
+    open_tab(page, "Tokens")
+    page.get_by_label("Sentence A").fill(payload)
+    page.get_by_role("button", name="Show tokens").click()
+    page.locator("#tokens-plot .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    screenshot(page, f"tokens-xss-{XSS_PAYLOADS.index(payload)}")
+    assert_clean(page, "Tokens tab with markup input")
+    assert page.locator("#tokens-table img").count() == 0
+
+
+def test_chinese_browser_gets_chinese_labels(playwright_session, app_server, tmp_path):
+    context = open_context(playwright_session, tmp_path / "profile-zh", locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.watch = watch_page(page)
+        page.goto(app_server.local_url, wait_until="networkidle")
+        page.get_by_role("tab", name="词元").wait_for(timeout=TIMEOUT)
+        for label in ("预测", "注意力", "多义词", "关于"):
+            assert page.get_by_role("tab", name=label).count() == 1, f"tab '{label}' not in Chinese"
+        screenshot(page, "chinese-ui")
+        assert_clean(page, "Chinese UI")
+    finally:
+        context.close()
+
+
+def test_projector_mode_enlarges_text(page):
+    body = page.locator(".gradio-container").first
+    before = page.evaluate("() => getComputedStyle(document.querySelector('.prose') || document.body).fontSize")
+    page.locator("#projector-toggle input[type=checkbox]").check()
+    page.wait_for_function("() => document.body.classList.contains('projector')", timeout=TIMEOUT)
+    after = page.evaluate("() => getComputedStyle(document.querySelector('.prose') || document.body).fontSize")
+    screenshot(page, "projector")
+    assert float(after.rstrip("px")) > float(before.rstrip("px")), (before, after)
+    assert body.is_visible()
