@@ -130,3 +130,40 @@ def test_shipped_classifier_meets_goemotions_target():
     assert m["n_examples"] == 5_427
     assert m["macro_f1"] >= 0.49, m["macro_f1"]
     assert m["micro_f1"] >= 0.5
+
+
+def _cli(argv):
+    import argparse
+
+    from components.cli_train import add_evaluate_parser, add_train_parser
+
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers()
+    add_train_parser(sub)
+    add_evaluate_parser(sub)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_cli_train_then_evaluate_json(tiny_base, tmp_path, capsys):
+    data = tmp_path / "toy.csv"
+    data.write_text("text,labels\nthe bank,money\nthe river,water\nbank loans,money|water\n", encoding="utf-8")
+    out = tmp_path / "clf"
+    assert _cli(["train", "--data", str(data), "--base", tiny_base, "--method", "head", "--out", str(out),
+                 "--epochs", "2", "--batch-size", "2", "--max-length", "16", "--no-progress"]) == 0
+    assert "test macro-F1" in capsys.readouterr().out
+    assert _cli(["evaluate", "--classifier", str(out), "--data", str(data), "--split", "test", "--json"]) == 0
+    printed = capsys.readouterr().out
+    m = json.loads(printed)  # exactly one JSON object, nothing else on stdout
+    for key in ("macro_f1", "micro_f1", "macro_precision", "macro_recall", "subset_accuracy", "hamming_loss"):
+        assert 0 <= m[key] <= 1
+    assert set(m["per_label"]) == {"money", "water"} and m["n_examples"] == 3
+    saved = json.loads((out / "classifier.json").read_text())["metrics"]["test"]
+    assert m["macro_f1"] == pytest.approx(saved["macro_f1"])  # same thresholds, same data, same number
+
+
+def test_cli_evaluate_refuses_other_labels(saved, tmp_path):
+    data = tmp_path / "other.csv"
+    data.write_text("text,labels\nthe bank,finance\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="labels"):
+        _cli(["evaluate", "--classifier", str(saved), "--data", str(data), "--json"])
