@@ -59,8 +59,10 @@ def static_space_figure(coords: np.ndarray, target: str, n_sentences: int, ancho
         marker=dict(symbol="star", size=22, color="#222222"),
         hovertemplate=safe_label(target, 20) + f": the same vector in all {n_sentences} sentences<extra></extra>",
     )
-    base_layout(fig, f"Static space: one point for '{target}' ({label})", height=460)
-    return _axes(fig)
+    base_layout(fig, f"Static space: one point for '{target}'", height=460)
+    _axes(fig)
+    fig.update_xaxes(title=f"UMAP 1 · {safe_label(label, 90)}")
+    return fig
 
 
 def contextual_space_figure(coords: np.ndarray, senses: Sequence[str], texts: Sequence[str],
