@@ -35,6 +35,7 @@ class Watch:
     """What a page did that a test may want to assert never happened."""
 
     external: list[str] = field(default_factory=list)
+    injected: list[str] = field(default_factory=list)  # e.g. GET /x from an <img src=x> that became markup
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -42,6 +43,8 @@ class Watch:
         url = urlparse(request.url)
         if url.scheme in {"http", "https", "ws", "wss"} and url.hostname not in LOCAL_HOSTS:
             self.external.append(request.url)
+        if url.path.rstrip("/").endswith("/x"):
+            self.injected.append(request.url)
 
     def on_dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")

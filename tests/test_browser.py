@@ -21,6 +21,8 @@ def assert_clean(page, where: str) -> None:
     watch = page.watch
     assert not watch.dialogs, f"{where}: a script ran (dialog: {watch.dialogs})"
     assert not watch.external, f"{where}: requests left the machine: {watch.external[:5]}"
+    assert not watch.injected, f"{where}: user text became markup and fetched {watch.injected[:3]}"
+    assert not watch.errors, f"{where}: the page raised {watch.errors[:3]}"
 
 
 def test_tokens_tab_shows_the_pieces_and_the_chart(page):
@@ -71,3 +73,44 @@ def test_projector_mode_enlarges_text(page):
     screenshot(page, "projector")
     assert float(after.rstrip("px")) > float(before.rstrip("px")), (before, after)
     assert body.is_visible()
+
+
+def test_attention_tab_draws_heatmap_and_bertviz_offline(page):
+    open_tab(page, "Attention")
+    page.get_by_label("Sentence A", exact=True).last.fill("The animal didn't cross the street because it was tired.")
+    page.get_by_label("Sentence B (optional: makes a sentence pair)").last.fill("It had walked all day.")
+    page.get_by_role("button", name="Show attention").click()
+    page.locator("iframe[title^='bertviz']").wait_for(timeout=TIMEOUT)
+    frame = page.frame_locator("iframe[title^='bertviz']")
+    frame.locator("#bl-head svg line").first.wait_for(timeout=TIMEOUT, state="attached")
+    frame.locator("#bl-model svg rect").first.wait_for(timeout=TIMEOUT, state="attached")
+    heatmaps = page.locator(".js-plotly-plot .heatmaplayer").count()
+    head_lines = frame.locator("#bl-head svg line").count()
+    model_cells = frame.locator("#bl-model svg rect").count()
+    page.locator("iframe[title^='bertviz']").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # headless Chromium paints an iframe only once it is in the viewport
+    shot = screenshot(page, "attention")
+    assert heatmaps >= 1, f"Attention tab: no plotly heatmap drawn (see {shot})"
+    assert head_lines > 0, f"Attention tab: bertviz head view drew no lines (see {shot})"
+    assert model_cells > 0, f"Attention tab: bertviz model view drew no thumbnails (see {shot})"
+    assert_clean(page, "Attention tab")
+
+
+RUN_BUTTONS = {"Predict": "Predict", "Attention": "Show attention", "Tokens": "Show tokens",
+               "Polysemy": "Compare the spaces"}
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_markup_typed_into_every_text_box_stays_text(page, payload):
+    """Every visible text box of every tab gets the payload; nothing may run or be fetched."""
+    for tab, button in RUN_BUTTONS.items():
+        open_tab(page, tab)
+        boxes = page.locator("textarea:visible, input[type=text]:visible")
+        for i in range(boxes.count()):
+            box = boxes.nth(i)
+            if box.is_editable() and box.get_attribute("aria-label") != "Model":
+                box.fill(payload)
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_timeout(2_500)
+        screenshot(page, f"xss-{tab.lower()}-{XSS_PAYLOADS.index(payload)}")
+        assert_clean(page, f"{tab} tab with markup in every text box")

@@ -1,13 +1,15 @@
 """The one adapter from computation errors to what a student sees.
 
 ``ValueError`` (and ``ModelUnavailable``) carry a message written for the user: shown as a
-``gr.Error``. Anything else is a bug: logged with its traceback on the server, shown as a
+``gr.Error``, HTML-escaped because messages quote what the student typed. Anything else is
+a bug: logged with its traceback on the server, shown as a
 short apology, never as a traceback.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import logging
 from collections.abc import Callable
 
@@ -26,7 +28,7 @@ def user_errors(fn: Callable) -> Callable:
         except gr.Error:
             raise
         except ValueError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+            raise gr.Error(as_text(str(exc)), print_exception=False) from None
         except Exception:  # noqa: BLE001 - the whole point: no traceback reaches a student
             log.exception("unexpected error in %s", fn.__name__)
             raise gr.Error(
@@ -38,6 +40,11 @@ def user_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def as_text(message: str) -> str:
+    """Gradio renders toast messages as (sanitised) HTML; a message quoting user text must show it as text."""
+    return html.escape(message, quote=False)
+
+
 def show_warnings(notes) -> None:
     for note in notes:
-        gr.Warning(note)
+        gr.Warning(as_text(note))
