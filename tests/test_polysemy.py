@@ -126,3 +126,10 @@ def test_minilm_separates_the_senses_of_bank_and_glove_cannot(minilm):
     baseline = separation(np.repeat(static.vector("bank")[None], len(occ.lines), axis=0), occ.senses)
     assert baseline.gap == pytest.approx(0.0, abs=1e-9)
     assert baseline.knn_accuracy < 0.6 and best.knn_accuracy - baseline.knn_accuracy > 0.3
+
+
+def test_hang_xing_set_runs_on_the_chinese_vocabulary(tiny_zh):
+    s = builtin_sets()["hang_xing"]
+    occ = occurrence_vectors(tiny_zh, parse_lines(s.as_text()), s.target)
+    assert set(occ.pieces) == {("行",)} and len(set(occ.senses)) == 2
+    assert occ.spans[5] == (1, 2)  # 各行各业: the first 行
