@@ -2,6 +2,8 @@
 
     python app.py                 serve the app (same as `python app.py serve`)
     python app.py prefetch        download models and vectors so a classroom can run offline
+    python app.py train|evaluate  fine-tune and score a multi-label classifier
+    python app.py embed           export contextual vectors of character spans
     python app.py --help          everything else
 
 Design decision: this file only wires. Computation lives in ``components``, each tab's UI in
@@ -70,14 +72,20 @@ def configure_queue(demo, concurrency: int, max_size: int):
 
 
 def warm_up(services) -> None:
-    """Load the default model in the background so the first student does not wait."""
+    """Load the default model and classifier and compile UMAP in the background, so the first
+    student does not wait; logs one "ready" line when all of it is done."""
+    from components.projection import start_warm_up
+
     started = time.perf_counter()
-    try:
-        services.analysis(None, "Warming up BERT Lens.")
-    except ValueError as exc:
-        log.warning("warm-up: %s", exc)
-        return
-    log.warning("warm-up done in %.1fs", time.perf_counter() - started)
+    umap_thread = start_warm_up()
+    for what, step in (("model", lambda: services.analysis(None, "Warming up BERT Lens.")),
+                       ("classifier", services.classifier)):
+        try:
+            step()
+        except ValueError as exc:
+            log.warning("warm-up: %s not available: %s", what, exc)
+    umap_thread.join()
+    log.warning("BERT Lens ready (models loaded, UMAP compiled) in %.1fs", time.perf_counter() - started)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -88,6 +96,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = AppConfig(models=models, default_model=args.default_model, classifier=args.classifier,
                        glove=args.glove, warm_up=not args.no_warm_up)
     services = Services(config)
+    import torch
+
+    # Each of the `concurrency` requests gets its share of the cores: oversubscribed threads
+    # made one short forward pass 100x slower under load on a 2-core machine.
+    torch.set_num_threads(args.torch_threads or max(1, (os.cpu_count() or 1) // max(1, args.concurrency)))
     demo = configure_queue(build_demo(services), args.concurrency, args.max_queue)
     if config.warm_up:
         threading.Thread(target=warm_up, args=(services,), daemon=True, name="warm-up").start()
@@ -96,16 +109,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_prefetch(args: argparse.Namespace) -> int:
-    from components.models import PRESETS, ModelUnavailable, prefetch_model
+    from components.models import PRESETS, prefetch_model
+    from components.static_vectors import prefetch_glove
 
-    names = args.names or list(PRESETS)
+    names = args.names or [*PRESETS, "glove"]
     failed = 0
     for name in names:
         try:
-            print(prefetch_model(name))
-        except ModelUnavailable as exc:
+            print(f"glove: {prefetch_glove()}" if name == "glove" else prefetch_model(name))
+        except (ValueError, OSError) as exc:
             failed += 1
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {name}: {exc}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -128,14 +142,19 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-warm-up", action="store_true", help="do not load models before the first request")
     serve.add_argument("--concurrency", type=int, default=2, help="requests computed at once (default 2)")
     serve.add_argument("--max-queue", type=int, default=100, help="requests allowed to wait (default 100)")
+    serve.add_argument("--torch-threads", type=int, default=0,
+                       help="threads per request (default: CPU cores / concurrency)")
     serve.set_defaults(func=cmd_serve)
     prefetch = sub.add_parser("prefetch", help="download models (and vectors) into the cache for offline use")
-    prefetch.add_argument("names", nargs="*", help="presets or Hub ids (default: every preset)")
+    prefetch.add_argument("names", nargs="*",
+                          help="presets, Hub ids or 'glove' (GloVe 6B 100d); default: every preset and glove")
     prefetch.set_defaults(func=cmd_prefetch)
+    from components.cli_embed import add_embed_parser
     from components.cli_train import add_evaluate_parser, add_train_parser
 
     add_train_parser(sub)
     add_evaluate_parser(sub)
+    add_embed_parser(sub)
     return parser
 
 

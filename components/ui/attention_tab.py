@@ -17,6 +17,7 @@ from components.bertviz_offline import bertviz_html, shape_payload
 from components.figures_attention import attention_figure
 from components.services import Services
 from components.ui.errors import show_warnings, user_errors
+from components.ui.i18n import examples
 
 STRINGS = {
     "en": {
@@ -139,9 +140,7 @@ def build_attention_tab(services: Services, i18n: gr.I18n, model_box: gr.Dropdow
     note = gr.Markdown()
     plot = gr.Plot(label=i18n("attn_plot"))
     bertviz = gr.HTML(label=i18n("attn_bertviz"))
-    examples = gr.Examples(EXAMPLES, inputs=[text, pair])
-    # the examples table does not translate i18n labels in its header: give it both languages
-    examples.dataset.headers = ["Sentence A / 句子 A", "Sentence B / 句子 B"]
+    examples(EXAMPLES, [text, pair], i18n)
     inputs = [text, pair, model_box, layer, head, view, hide_special, hide_punct]
     run.click(attention_endpoint(services), inputs, [plot, note, bertviz], api_name="attention")
     text.submit(attention_endpoint(services), inputs, [plot, note, bertviz], api_name=False)

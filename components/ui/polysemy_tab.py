@@ -37,7 +37,7 @@ from components.polysemy import (
 )
 from components.services import Services
 from components.static_vectors import StaticVectors
-from components.ui.errors import user_errors
+from components.ui.errors import show_warnings, user_errors
 
 STRINGS = {
     "en": {
@@ -93,11 +93,9 @@ def _language(target: str) -> str:
 def _classifier_model(services: Services) -> LoadedModel | None:
     """The shipped (or configured) classifier's encoder, or None with a warning."""
     try:
-        from components.classify import SHIPPED_CLASSIFIER, load_classifier
-
-        return load_classifier(services.config.classifier or SHIPPED_CLASSIFIER).model
-    except (ImportError, ValueError, OSError) as exc:
-        gr.Warning(f"The fine-tuned classifier is not available ({str(exc)[:160]}); showing the base model.")
+        return services.classifier().model
+    except (ValueError, OSError) as exc:
+        show_warnings([f"The fine-tuned classifier is not available ({str(exc)[:160]}); showing the base model."])
         return None
 
 
