@@ -50,6 +50,19 @@ def median_ms(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
+def payload_sizes(model, n_tokens: int = 128) -> dict[str, int]:
+    """Bytes of our sandboxed bertviz HTML (both views) and of bertviz's own default HTML, same input."""
+    from bertviz import head_view, model_view
+
+    analysis = analyze(model, sentence(model, n_tokens))
+    ours = len(bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0)).encode())
+    attn = [torch.from_numpy(a.copy())[None] for a in analysis.attentions]
+    tokens = list(analysis.tokens)
+    return {"ours": ours,
+            "bertviz_head_view": len(head_view(attn, tokens, html_action="return").data.encode()),
+            "bertviz_model_view": len(model_view(attn, tokens, html_action="return").data.encode())}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
@@ -78,14 +91,8 @@ def main() -> int:
     server_ms = median_ms(server, args.repeats)
     redraw_ms = median_ms(redraw, args.repeats)
 
-    analysis = analyze(model, sentence(model, 128))
-    ours = len(bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0)).encode())
-    from bertviz import head_view, model_view
-
-    attn = [torch.from_numpy(a.copy())[None] for a in analysis.attentions]
-    tokens = list(analysis.tokens)
-    theirs_head = len(head_view(attn, tokens, html_action="return").data.encode())
-    theirs_model = len(model_view(attn, tokens, html_action="return").data.encode())
+    sizes = payload_sizes(model)
+    ours, theirs_head, theirs_model = sizes["ours"], sizes["bertviz_head_view"], sizes["bertviz_model_view"]
 
     results = {
         "model": "minilm", "cpu_threads": torch.get_num_threads(), "repeats": args.repeats,

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from components.analysis import analyze, char_span_to_tokens, clean_text
 from components.models import LoadedModel
-from components.static_vectors import StaticVectors, input_embedding_vectors, load_vectors
+from components.static_vectors import GloveMissing, StaticVectors, input_embedding_vectors, load_vectors
 
 __all__ = [
     "SETS_DIR", "BuiltinSet", "Line", "Occurrences", "Separation", "builtin_sets", "cosine_matrix",
@@ -200,9 +200,14 @@ def word_vectors(model: LoadedModel, words: tuple[str, ...]) -> tuple[tuple[str,
 
 
 def static_space(model: LoadedModel, language: str, words: tuple[str, ...], glove: str | None) -> StaticVectors:
-    """GloVe for English; elsewhere the model's input-embedding table (labelled as such)."""
+    """GloVe for English; elsewhere, or where no GloVe file exists at all (a fresh Space), the
+    model's input-embedding table, labelled as exactly that and saying how to get GloVe."""
     if language == "en":
-        return load_vectors(words, glove)
+        try:
+            return load_vectors(words, glove)
+        except GloveMissing as exc:
+            table = input_embedding_vectors(model, words)
+            return replace(table, label=f"{table.label}; GloVe is not on this machine: {exc}")
     return input_embedding_vectors(model, words)
 
 

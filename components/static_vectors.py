@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "GLOVE_FILE", "GLOVE_HUB", "GLOVE_URL", "StaticVectors", "cache_dir", "input_embedding_vectors",
+    "GLOVE_FILE", "GLOVE_HUB", "GLOVE_URL", "GloveMissing", "StaticVectors", "cache_dir", "input_embedding_vectors",
     "load_vectors", "prefetch_glove", "read_vectors", "resolve_glove",
 ]
 
@@ -177,8 +177,12 @@ def resolve_glove(explicit: str | None = None) -> tuple[Path, str]:
         return full, "GloVe 6B 100d (400,000 words)"
     if SHARED_GLOVE.is_file():
         return SHARED_GLOVE, "GloVe 6B 100d, truncated to its 2,604 most frequent words"
-    raise ValueError("No GloVe vectors on this machine. Run `python app.py prefetch` with internet access, "
-                     "or start the app with --glove FILE.")
+    raise GloveMissing("No GloVe vectors on this machine. Run `python app.py prefetch glove` with internet "
+                       "access, or start the app with --glove FILE.")
+
+
+class GloveMissing(ValueError):
+    """No GloVe file anywhere in the lookup order (not an unreadable one: that is a plain ValueError)."""
 
 
 _cache: dict[tuple[str, frozenset[str]], StaticVectors] = {}

@@ -133,3 +133,13 @@ def test_hang_xing_set_runs_on_the_chinese_vocabulary(tiny_zh):
     occ = occurrence_vectors(tiny_zh, parse_lines(s.as_text()), s.target)
     assert set(occ.pieces) == {("行",)} and len(set(occ.senses)) == 2
     assert occ.spans[5] == (1, 2)  # 各行各业: the first 行
+
+
+def test_without_any_glove_english_falls_back_to_the_labelled_input_table(tiny_en, monkeypatch):
+    from components import polysemy, static_vectors
+
+    monkeypatch.setattr(static_vectors, "SHARED_GLOVE", static_vectors.SHARED_GLOVE.with_name("absent.txt"))
+    monkeypatch.setattr(static_vectors, "cache_dir", lambda: static_vectors.SHARED_GLOVE.parent / "no-cache")
+    space = polysemy.static_space(tiny_en, "en", ("bank", "river"), None)
+    assert "input-embedding table" in space.label and "prefetch glove" in space.label
+    assert space.words == ("bank", "river")
