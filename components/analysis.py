@@ -154,6 +154,12 @@ def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int) -> An
         text, text_pair, truncation="longest_first" if full_len > limit else False, max_length=limit,
         return_offsets_mapping=True, return_token_type_ids=True, return_special_tokens_mask=True,
     )
+    for segment, what in ((0, "text"), (1, "second sentence")):
+        if segment == 1 and text_pair is None:
+            continue
+        if not any(b > a for (a, b), s in zip(enc["offset_mapping"], enc["token_type_ids"]) if s == segment):
+            raise ValueError(f"BERT's tokenizer finds nothing to read in the {what}: it holds only invisible, "
+                             "control or unsupported characters. Type a sentence with letters or characters.")
     ids = torch.tensor([enc["input_ids"]])
     mask = torch.ones_like(ids)
     segments = torch.tensor([enc["token_type_ids"]])
