@@ -67,6 +67,12 @@ class Analysis:
                 f"The input has {self.n_tokens_full} tokens; {self.model_name} reads at most "
                 f"{self.n_tokens}, so only the first {self.n_tokens} are shown."
             )
+        typed = [t for t, sp, (a, b) in zip(self.tokens, self.special, self.offsets) if sp and b > a]
+        if typed:
+            notes.append(
+                f"The text contains {', '.join(dict.fromkeys(typed))} typed as text: BERT's tokenizer reads "
+                "them as its own special tokens (the same ids it adds itself), not as words."
+            )
         if self.unk_fraction >= 0.5:
             notes.append(
                 f"{self.unk_fraction:.0%} of the tokens are [UNK]: this model's vocabulary does not "
@@ -154,6 +160,11 @@ def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int) -> An
         text, text_pair, truncation="longest_first" if full_len > limit else False, max_length=limit,
         return_offsets_mapping=True, return_token_type_ids=True, return_special_tokens_mask=True,
     )
+    # [CLS], [SEP], [MASK]... typed by the student are matched as special tokens by the tokenizer (same
+    # ids as the ones it adds) but left out of its mask: flag them too, so tables and views are honest.
+    special_ids = set(tok.all_special_ids) - {tok.unk_token_id}
+    special = np.array([bool(m) or i in special_ids for m, i in zip(enc["special_tokens_mask"], enc["input_ids"])],
+                       dtype=bool)
     for segment, what in ((0, "text"), (1, "second sentence")):
         if segment == 1 and text_pair is None:
             continue
@@ -169,7 +180,6 @@ def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int) -> An
         logits = model.head(out.last_hidden_state, mask)[0].float().numpy() if model.head else None
     attentions = torch.stack(out.attentions)[:, 0].float().numpy()
     hidden = torch.stack(out.hidden_states)[:, 0].float().numpy()
-    special = np.array(enc["special_tokens_mask"], dtype=bool)
     unk_id = tok.unk_token_id
     regular = ~special
     unk = float(np.mean(np.array(enc["input_ids"])[regular] == unk_id)) if regular.any() else 0.0
@@ -209,6 +219,11 @@ def char_span_to_tokens(analysis: Analysis, start: int, end: int, segment: int =
         if not sp and seg == segment and a < end and b > start and b > a
     ]
     if not picked:
+        typed = [analysis.tokens[i] for i, ((a, b), seg) in enumerate(zip(analysis.offsets, analysis.segment_ids))
+                 if seg == segment and a < end and b > start and b > a]
+        if typed:
+            raise ValueError(f"'{source[start:end]}' is read as BERT's special token {', '.join(typed)}, not as a "
+                             "word, so it has no word vector. Choose a word of the sentence.")
         raise ValueError(
             f"'{source[start:end]}' is not among the tokens the model read "
             "(it was cut off by truncation). Use a shorter sentence."

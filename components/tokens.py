@@ -92,7 +92,7 @@ def token_table(model: LoadedModel, analysis: Analysis) -> TokenTable:
         rows.append(TokenRow(
             index=i, token=token, token_id=int(analysis.input_ids[i]),
             kind=_kind(token, special, unk), segment="AB"[int(analysis.segment_ids[i])], position=i,
-            chars="" if special or end <= start else f"{start}-{end}", word=analysis.word_ids[i],
+            chars="" if end <= start else f"{start}-{end}", word=analysis.word_ids[i],
             token_norm=float(norms[0][i]), segment_norm=float(norms[1][i]),
             position_norm=float(norms[2][i]), input_norm=float(norms[3][i]),
         ))
