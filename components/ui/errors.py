@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import unicodedata
 from collections.abc import Callable
 
 import gradio as gr
@@ -40,8 +41,16 @@ def user_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+MAX_MESSAGE = 600  # a message quoting a pasted page would bury the sentence that says what to do
+
+
 def as_text(message: str) -> str:
-    """Gradio renders toast messages as (sanitised) HTML; a message quoting user text must show it as text."""
+    """Gradio renders toast messages as (sanitised) HTML; a message quoting user text must show it as text,
+    without the control characters it may hold and short enough to read."""
+    message = "".join("\ufffd" if unicodedata.category(c) in {"Cc", "Cs"} and c not in "\n\t" else c
+                      for c in message)
+    if len(message) > MAX_MESSAGE:  # keep the end too: it usually says what to do
+        message = message[:MAX_MESSAGE // 2] + " … " + message[-(MAX_MESSAGE // 2):]
     return html.escape(message, quote=False)
 
 
