@@ -18,7 +18,7 @@ import torch
 
 from components.models import LoadedModel
 
-__all__ = ["Analysis", "analyze", "char_span_to_tokens", "clean_text", "clear_analysis_cache"]
+__all__ = ["Analysis", "analyze", "char_span_to_tokens", "clean_text", "clear_analysis_cache", "normalize_text"]
 
 MAX_CHARS = 20_000  # beyond this even a 512-token window is a small prefix; refuse early
 
@@ -81,15 +81,20 @@ class Analysis:
         return notes
 
 
+def normalize_text(text: str) -> str:
+    """NFC, stripped, with NUL, other control characters and lone surrogates turned into spaces
+    (noise to BERT, and they break JSON and some renderers)."""
+    text = "".join(" " if unicodedata.category(c) in {"Cc", "Cs"} and c not in "\t\n" else c for c in text)
+    return unicodedata.normalize("NFC", text).strip()
+
+
 def clean_text(text: str | None, what: str = "text") -> str:
     """Normalise user text; raise ValueError with the fix when nothing usable is left."""
     if text is None:
         text = ""
     if not isinstance(text, str):
         raise ValueError(f"The {what} must be a string.")
-    # NUL and other control characters are noise to BERT and break some renderers.
-    text = "".join(" " if unicodedata.category(c) in {"Cc", "Cs"} and c not in "\t\n" else c for c in text)
-    text = unicodedata.normalize("NFC", text).strip()
+    text = normalize_text(text)
     if not text:
         raise ValueError(f"The {what} is empty: type a sentence first.")
     if len(text) > MAX_CHARS:

@@ -20,18 +20,21 @@ from pathlib import Path
 
 import numpy as np
 
-from components.analysis import analyze, char_span_to_tokens, clean_text
+from components.analysis import MAX_CHARS, analyze, char_span_to_tokens, clean_text, normalize_text
 from components.models import LoadedModel
 from components.static_vectors import GloveMissing, StaticVectors, input_embedding_vectors, load_vectors
 
 __all__ = [
-    "SETS_DIR", "BuiltinSet", "Line", "Occurrences", "Separation", "builtin_sets", "cosine_matrix",
+    "MAX_SENTENCES", "MAX_TARGET", "SETS_DIR", "BuiltinSet", "Line", "Occurrences", "Separation", "builtin_sets",
+    "clean_target", "cosine_matrix",
     "layer_curve", "locate", "occurrence_vectors", "parse_lines", "parse_span", "separation",
     "static_space", "word_vectors",
 ]
 
 SETS_DIR = Path(__file__).resolve().parents[1] / "assets" / "polysemy"
 SUFFIXES = ("", "s", "es", "ed", "ing")
+MAX_SENTENCES = 64  # each sentence is one forward pass; the built-in sets have 16-20
+MAX_TARGET = 100  # a word or a short phrase
 
 
 @dataclass(frozen=True)
@@ -80,18 +83,25 @@ def parse_span(raw: str | None, where: str = "span") -> tuple[int, int] | None:
     try:
         start, end = (int(p) for p in raw.split(":"))
     except ValueError:
-        raise ValueError(f"The {where} '{raw}' should be start:end in characters, e.g. 4:8.") from None
+        raise ValueError(f"The {where} '{raw[:30]}' should be start:end in characters, e.g. 4:8.") from None
     if not 0 <= start < end:
-        raise ValueError(f"The {where} '{raw}' is empty or negative: start must be smaller than end.")
+        raise ValueError(f"The {where} '{raw[:30]}' is empty or negative: start must be smaller than end.")
     return start, end
 
 
 def parse_lines(text: str) -> list[Line]:
     """Parse ``sense | sentence`` (optionally ``| start:end``) lines; blank and # lines are skipped."""
+    text = text or ""
+    if len(text) > MAX_CHARS:
+        raise ValueError(f"The sentences have {len(text):,} characters; paste at most {MAX_CHARS:,} "
+                         f"(up to {MAX_SENTENCES} sentences).")
     lines = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
+        if len(lines) == MAX_SENTENCES:
+            raise ValueError(f"Line {number}: give at most {MAX_SENTENCES} sentences (BERT reads each one "
+                             "separately, so more would keep the whole class waiting).")
         parts = [p.strip() for p in raw.split("|")]
         if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
             raise ValueError(f"Line {number} should read 'sense | sentence' (optionally '| start:end'): {raw[:80]!r}")
@@ -100,6 +110,17 @@ def parse_lines(text: str) -> list[Line]:
     if len(lines) < 2:
         raise ValueError("Give at least two sentences, one per line, as 'sense | sentence'.")
     return lines
+
+
+def clean_target(raw: str | None) -> str:
+    """The target word as the sentences are cleaned; ValueError when empty or longer than a short phrase."""
+    target = normalize_text(raw or "")
+    if not target:
+        raise ValueError("Type the target word (e.g. bank, 苹果).")
+    if len(target) > MAX_TARGET:
+        raise ValueError(f"The target has {len(target):,} characters: type one word or a short phrase "
+                         f"(at most {MAX_TARGET} characters).")
+    return target
 
 
 def _folder(model: LoadedModel):

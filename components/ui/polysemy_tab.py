@@ -26,6 +26,7 @@ from components.polysemy import (
     Occurrences,
     Separation,
     builtin_sets,
+    clean_target,
     cosine_matrix,
     layer_curve,
     occurrence_vectors,
@@ -150,7 +151,7 @@ def polysemy_endpoint(services: Services):
     @user_errors
     def polysemy(set_key: str, text: str, target: str, span: str, encoder: str, layer: float,
                  model_name: str) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure, str]:
-        target = (target or "").strip()
+        target = clean_target(target)
         model = services.model(model_name)
         tuned = False
         if encoder == "tuned":
