@@ -98,6 +98,8 @@ def load_classifier(path: str | Path = SHIPPED_CLASSIFIER) -> Classifier:
 def _load(raw: str, p: Path) -> Classifier:
     if p.is_dir() and (p / "classifier.json").exists():
         return _load_saved(p.resolve())
+    if p.exists() and not p.is_dir():
+        raise ValueError(f"{p.resolve()} is a file, not a classifier directory. " + _fix_hint(p.resolve()))
     if p.is_dir() and not (p / "config.json").exists():
         raise ValueError(f"Classifier directory {p.resolve()} has neither classifier.json nor config.json. "
                          + _fix_hint(p.resolve()))
@@ -116,6 +118,7 @@ def _load(raw: str, p: Path) -> Classifier:
 
 
 def _load_saved(d: Path) -> Classifier:
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     try:
@@ -141,11 +144,13 @@ def _load_saved(d: Path) -> Classifier:
             if not (d / "encoder" / "config.json").exists():
                 raise FileNotFoundError(f"{d / 'encoder'} (the fine-tuned encoder) is missing")
             encoder = AutoModel.from_pretrained(str(d / "encoder"), attn_implementation="eager")
+        elif info["method"] != "head":  # "head": a linear head on the frozen base encoder
+            raise ValueError(f"unknown method {info['method']!r} (expected 'head', 'lora' or 'full')")
         encoder.eval()
         head = MeanPoolHead(encoder.config.hidden_size, len(labels), info.get("dropout", 0.1))
         head.load_state_dict(load_file(str(d / "head.safetensors")))
         head.eval()
-    except (OSError, KeyError, TypeError, ValueError, RuntimeError, json.JSONDecodeError) as exc:
+    except (OSError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
         raise ValueError(f"Classifier directory {d} is missing or corrupt ({type(exc).__name__}: "
                          f"{str(exc)[:300]}). {_fix_hint(d)}") from exc
     card_file = d / "README.md"
@@ -154,7 +159,7 @@ def _load_saved(d: Path) -> Classifier:
                         labels=labels, problem_type=MULTI_LABEL, extra={"base": info["base_model"]})
     return Classifier(model=model, labels=labels, thresholds=thresholds, multi_label=True,
                       metrics=info.get("metrics", {}), directory=d, info=info,
-                      card=card_file.read_text(encoding="utf-8") if card_file.exists() else "")
+                      card=card_file.read_text(encoding="utf-8", errors="replace") if card_file.exists() else "")
 
 
 def probabilities(classifier: Classifier, logits) -> np.ndarray:
