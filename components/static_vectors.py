@@ -27,6 +27,7 @@ import tempfile
 import threading
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,8 +110,9 @@ def _binary_rows(path: Path) -> Iterator[tuple[int, str, np.ndarray]]:
     """word2vec binary: header "N D\\n", then per word "word " + D little-endian float32."""
     with open(path, "rb") as stream:
         header = stream.readline().split()
-        if len(header) != 2:
-            raise ValueError(f"{path.name} line 1: a word2vec binary file starts with 'N D'.")
+        if len(header) != 2 or not all(h.isdigit() and int(h) > 0 for h in header):
+            raise ValueError(f"{path.name} line 1: a word2vec binary file starts with 'N D' (two positive "
+                             f"integers), not {b' '.join(header)[:40]!r}.")
         count, dim = int(header[0]), int(header[1])
         for number in range(2, count + 2):
             word = bytearray()
@@ -136,9 +138,26 @@ def read_vectors(path: str | Path, words: Iterable[str] | None = None, *, lowerc
         raise ValueError(f"No vector file at {path}. Give a GloVe/word2vec file or run `python app.py prefetch`.")
     wanted = None if words is None else {(w.lower() if lowercase else w) for w in words}
     binary = path.suffix == ".bin"
+    try:
+        found, dim = _collect(path, _binary_rows(path) if binary else _text_rows(path), wanted)
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # not gzip/zip, truncated, unreadable
+        raise ValueError(f"{path.name} cannot be read as {'word2vec binary' if binary else 'GloVe/word2vec text'}"
+                         f" ({type(exc).__name__}: {str(exc)[:120]}). Give an uncorrupted vector file.") from exc
+    if dim is None:
+        raise ValueError(f"{path.name} holds no vectors.")
+    order = tuple(found) if wanted is None else tuple(w for w in dict.fromkeys(
+        (w.lower() if lowercase else w) for w in words) if w in found)
+    matrix = np.stack([found[w] for w in order]) if order else np.zeros((0, dim), np.float32)
+    missing = () if words is None else tuple(w for w in dict.fromkeys(words)
+                                             if (w.lower() if lowercase else w) not in found)
+    return StaticVectors(label=label or path.name, words=order, matrix=matrix, missing=missing,
+                         lowercase=lowercase)
+
+
+def _collect(path: Path, rows, wanted: set[str] | None) -> tuple[dict[str, np.ndarray], int | None]:
+    """The wanted rows (all when None) and the dimension; ragged or non-numeric rows raise ValueError."""
     found: dict[str, np.ndarray] = {}
     dim = None
-    rows = _binary_rows(path) if binary else _text_rows(path)
     for number, word, values in rows:
         if dim is None:
             dim = len(values)
@@ -149,20 +168,15 @@ def read_vectors(path: str | Path, words: Iterable[str] | None = None, *, lowerc
         if word in found:
             continue  # the first (most frequent) row of a repeated word wins
         try:
-            found[word] = np.asarray(values, dtype=np.float32)
+            vector = np.asarray(values, dtype=np.float32)
         except ValueError:
             raise ValueError(f"{path.name} line {number}: the vector for {word!r} has non-numbers.") from None
+        if not np.isfinite(vector).all():
+            raise ValueError(f"{path.name} line {number}: the vector for {word!r} has inf or NaN.")
+        found[word] = vector
         if wanted is not None and len(found) == len(wanted):
             break
-    if dim is None:
-        raise ValueError(f"{path.name} holds no vectors.")
-    order = tuple(found) if wanted is None else tuple(w for w in dict.fromkeys(
-        (w.lower() if lowercase else w) for w in words) if w in found)
-    matrix = np.stack([found[w] for w in order]) if order else np.zeros((0, dim), np.float32)
-    missing = () if words is None else tuple(w for w in dict.fromkeys(words)
-                                             if (w.lower() if lowercase else w) not in found)
-    return StaticVectors(label=label or path.name, words=order, matrix=matrix, missing=missing,
-                         lowercase=lowercase)
+    return found, dim
 
 
 def resolve_glove(explicit: str | None = None) -> tuple[Path, str]:
