@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -154,7 +155,8 @@ def read_vectors(path: str | Path, words: Iterable[str] | None = None, *, lowerc
                          lowercase=lowercase)
 
 
-def _collect(path: Path, rows, wanted: set[str] | None) -> tuple[dict[str, np.ndarray], int | None]:
+def _collect(path: Path, rows: Iterable[tuple[int, str, Any]],
+             wanted: set[str] | None) -> tuple[dict[str, np.ndarray], int | None]:
     """The wanted rows (all when None) and the dimension; ragged or non-numeric rows raise ValueError."""
     found: dict[str, np.ndarray] = {}
     dim = None
