@@ -30,12 +30,12 @@ def build_demo(services=None):
     import gradio as gr
 
     from components.services import Services
-    from components.ui import about_tab, attention_tab, polysemy_tab, predict_tab, tokens_tab
+    from components.ui import about_tab, attention_tab, inputs, polysemy_tab, predict_tab, tokens_tab
     from components.ui.i18n import make_i18n
 
     services = services or Services()
     tabs = (predict_tab, attention_tab, tokens_tab, polysemy_tab, about_tab)
-    i18n = make_i18n(*(tab.STRINGS for tab in tabs))
+    i18n = make_i18n(inputs.STRINGS, *(tab.STRINGS for tab in tabs))
     with gr.Blocks(title="BERT Lens", analytics_enabled=False) as demo:
         gr.Markdown("# BERT Lens")
         gr.Markdown(i18n("subtitle"))

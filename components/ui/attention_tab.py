@@ -18,6 +18,7 @@ from components.figures_attention import attention_figure
 from components.services import Services
 from components.ui.errors import show_warnings, user_errors
 from components.ui.i18n import examples
+from components.ui.inputs import sentence_pair
 
 STRINGS = {
     "en": {
@@ -25,8 +26,6 @@ STRINGS = {
                       "how much to look at every other token (each row of weights sums to 1). **Rollout** "
                       "follows attention through all layers, residual connections included, to show which "
                       "*input* tokens a token finally draws on.",
-        "attn_text": "Sentence A",
-        "attn_pair": "Sentence B (optional: makes a sentence pair)",
         "attn_layer": "Layer",
         "attn_head": "Head",
         "attn_view": "View",
@@ -44,8 +43,6 @@ STRINGS = {
         "attn_intro": "BERT 的每一层有多个**注意力头**；每个头为每个词元决定要关注其他每个词元多少"
                       "（每行权重之和为 1）。**注意力展开（rollout）**沿着所有层（包括残差连接）追踪注意力，"
                       "显示一个词元最终取材于哪些*输入*词元。",
-        "attn_text": "句子 A",
-        "attn_pair": "句子 B（可选：组成句子对）",
         "attn_layer": "层",
         "attn_head": "注意力头",
         "attn_view": "视图",
@@ -124,9 +121,7 @@ def redraw_endpoint(services: Services):
 
 def build_attention_tab(services: Services, i18n: gr.I18n, model_box: gr.Dropdown) -> None:
     gr.Markdown(i18n("attn_intro"))
-    with gr.Row():
-        text = gr.Textbox(label=i18n("attn_text"), value=EXAMPLES[0][0], lines=2, max_length=20_000)
-        pair = gr.Textbox(label=i18n("attn_pair"), lines=2, max_length=20_000)
+    text, pair = sentence_pair(i18n, EXAMPLES[0][0])
     with gr.Row():
         layer = gr.Slider(0, 11, value=2, step=1, label=i18n("attn_layer"))
         head = gr.Slider(0, 11, value=0, step=1, label=i18n("attn_head"))

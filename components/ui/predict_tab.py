@@ -7,7 +7,7 @@ import html
 import gradio as gr
 import plotly.graph_objects as go
 
-from components.analysis import analyze
+from components.analysis import MAX_CHARS, analyze
 from components.figures import label_scores_figure
 from components.predict import Prediction, predict
 from components.services import Services
@@ -100,7 +100,7 @@ def build_predict_tab(services: Services, i18n: gr.I18n) -> None:
     gr.Markdown(i18n("predict_intro"))
     with gr.Row():
         with gr.Column(scale=3):
-            text = gr.Textbox(label=i18n("predict_text"), value=EXAMPLES[0], lines=3, max_length=20_000)
+            text = gr.Textbox(label=i18n("predict_text"), value=EXAMPLES[0], lines=3, max_length=MAX_CHARS)
             with gr.Row():
                 mode = gr.Radio([(i18n("predict_mode_tuned"), TUNED), (i18n("predict_mode_global"), GLOBAL)],
                                 value=TUNED, label=i18n("predict_mode"))

@@ -12,11 +12,10 @@ from components.services import Services
 from components.tokens import TABLE_HEADERS, TokenTable, token_table
 from components.ui.errors import show_warnings, user_errors
 from components.ui.i18n import examples
+from components.ui.inputs import sentence_pair
 
 STRINGS = {
     "en": {
-        "tokens_text": "Sentence A",
-        "tokens_pair": "Sentence B (optional: makes a sentence pair)",
         "tokens_run": "Show tokens",
         "tokens_table": "What BERT receives, one row per token",
         "tokens_plot": "Size of each embedding (L2 norm) per token",
@@ -25,8 +24,6 @@ STRINGS = {
                         "is LayerNorm(token embedding + segment embedding + position embedding).",
     },
     "zh": {
-        "tokens_text": "句子 A",
-        "tokens_pair": "句子 B（可选：组成句子对）",
         "tokens_run": "显示词元",
         "tokens_table": "BERT 接收到的输入，每行一个词元",
         "tokens_plot": "每个词元各嵌入向量的大小（L2 范数）",
@@ -68,9 +65,7 @@ def tokens_endpoint(services: Services):
 
 def build_tokens_tab(services: Services, i18n: gr.I18n, model_box: gr.Dropdown) -> None:
     gr.Markdown(i18n("tokens_intro"))
-    with gr.Row():
-        text = gr.Textbox(label=i18n("tokens_text"), value=EXAMPLES[0][0], lines=2, max_length=20_000)
-        pair = gr.Textbox(label=i18n("tokens_pair"), lines=2, max_length=20_000)
+    text, pair = sentence_pair(i18n, EXAMPLES[0][0])
     run = gr.Button(i18n("tokens_run"), variant="primary")
     summary = gr.Markdown()
     frame = gr.Dataframe(headers=TABLE_HEADERS, label=i18n("tokens_table"), wrap=True, interactive=False,
