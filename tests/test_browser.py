@@ -114,3 +114,29 @@ def test_markup_typed_into_every_text_box_stays_text(page, payload):
         page.wait_for_timeout(2_500)
         screenshot(page, f"xss-{tab.lower()}-{XSS_PAYLOADS.index(payload)}")
         assert_clean(page, f"{tab} tab with markup in every text box")
+
+
+def test_predict_tab_draws_every_label_with_its_threshold(page):
+    open_tab(page, "Predict")
+    page.get_by_label("Text", exact=True).fill("Thank you so much for helping me with my homework!")
+    page.get_by_role("button", name="Predict", exact=True).click()
+    page.locator(".js-plotly-plot .barlayer").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    shot = screenshot(page, "predict")
+    bars = page.locator(".js-plotly-plot .barlayer .point").count()
+    assert bars == 28, f"Predict tab: expected 28 label bars, saw {bars} (see {shot})"
+    assert "gratitude" in page.locator("body").inner_text(), f"Predict tab: no gratitude label (see {shot})"
+    assert_clean(page, "Predict tab")
+
+
+def test_polysemy_tab_draws_both_spaces_the_matrix_and_the_curve(page):
+    open_tab(page, "Polysemy")
+    page.get_by_role("button", name="Compare the spaces").click()
+    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(1_000)
+    shot = screenshot(page, "polysemy")
+    plots = page.locator(".js-plotly-plot").count()
+    points = page.locator(".js-plotly-plot .scatterlayer .point").count()
+    assert plots >= 4, f"Polysemy tab: {plots} of 4 charts drawn (see {shot})"
+    assert points >= 20, f"Polysemy tab: only {points} points drawn for 20 occurrences (see {shot})"
+    assert_clean(page, "Polysemy tab")
