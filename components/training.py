@@ -227,7 +227,10 @@ def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None)
     out.mkdir(parents=True, exist_ok=True)
     save_file({k: v.detach().contiguous() for k, v in head.state_dict().items()}, str(out / "head.safetensors"))
     if args.method == "lora":
+        if args.base in PRESETS:  # portable metadata instead of this machine's path
+            encoder.peft_config["default"].base_model_name_or_path = PRESETS[args.base].hub_id
         encoder.save_pretrained(str(out / "adapter"))
+        (out / "adapter" / "README.md").unlink(missing_ok=True)  # peft's empty template; README.md is the card
     elif args.method == "full":
         encoder.save_pretrained(str(out / "encoder"))
     info = {

@@ -47,6 +47,7 @@ def test_output_directory(trained):
     files = {p.relative_to(result.out).as_posix() for p in result.out.rglob("*") if p.is_file()}
     assert {"classifier.json", "head.safetensors", "README.md"} <= files
     assert any(f.startswith("adapter/") for f in files) == (method == "lora")
+    assert "adapter/README.md" not in files  # the card is README.md at the top
     assert any(f.startswith("encoder/") for f in files) == (method == "full")
     info = json.loads((result.out / "classifier.json").read_text())
     assert info["format_version"] == 1 and info["method"] == method and info["base_model"] == base
