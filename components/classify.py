@@ -80,9 +80,13 @@ def _fix_hint(directory: Path) -> str:
     return "Point to a directory written by `python app.py train ... --out DIR`, or retrain it."
 
 
-def load_classifier(path: str | Path = SHIPPED_CLASSIFIER) -> Classifier:
-    """Load a saved classifier directory, a *ForSequenceClassification directory or a Hub id (cached)."""
-    raw = str(path).strip()
+def load_classifier(path: str | Path | None = None) -> Classifier:
+    """Load a saved classifier directory, a *ForSequenceClassification directory or a Hub id (cached).
+
+    ``None`` (or "") means the shipped classifier, ``SHIPPED_CLASSIFIER``.
+    """
+    raw = str(path).strip() if path is not None else ""
+    raw = raw or str(SHIPPED_CLASSIFIER)
     p = Path(raw).expanduser()
     key = str(p.resolve()) if p.exists() else raw
     if key in _cache:

@@ -167,3 +167,8 @@ def test_cli_evaluate_refuses_other_labels(saved, tmp_path):
     data.write_text("text,labels\nthe bank,finance\n", encoding="utf-8")
     with pytest.raises(ValueError, match="labels"):
         _cli(["evaluate", "--classifier", str(saved), "--data", str(data), "--json"])
+
+
+def test_default_is_the_shipped_classifier():
+    assert load_classifier() is load_classifier(None) is load_classifier(SHIPPED_CLASSIFIER)
+    assert load_classifier().directory == SHIPPED_CLASSIFIER
