@@ -42,3 +42,17 @@ def test_missing_chinese_model_is_a_clear_message(client):
 def test_server_keeps_serving_after_errors(client):
     frame, _, _ = client.predict("still here", "", "minilm", api_name="/tokens")
     assert [row[1] for row in frame["data"]] == ["[CLS]", "still", "here", "[SEP]"]
+
+
+def test_predict_endpoint_returns_chart_labels_and_top_scores(client):
+    figure, chosen, top = client.predict("Thank you so much for helping me with my homework!", "tuned", 0.5,
+                                         api_name="/predict")
+    assert "gratitude" in chosen
+    assert top["label"] == "gratitude"
+    assert len(top["confidences"]) == 5
+    assert figure is not None
+
+
+def test_predict_flags_chinese_on_the_english_classifier(client):
+    _figure, chosen, _top = client.predict("谢谢你帮我复习，我终于考过了！", "tuned", 0.5, api_name="/predict")
+    assert "Not predicted" in chosen

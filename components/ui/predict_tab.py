@@ -48,7 +48,8 @@ STRINGS = {
 }
 
 EXAMPLES = [
-    "We won the science fair! Thank you all so much for your help.",
+    "Wow, I can't believe we won! Thank you all!",
+    "Haha that's hilarious, thanks for sharing!",
     "I'm worried the bus won't come and I'll miss my exam.",
     "Wait, how does a tiny seed grow into such a tall tree?",
     "Sorry I forgot your birthday, that was thoughtless of me.",

@@ -1,0 +1,66 @@
+"""The Predict view: probabilities from the shared analysis pass, thresholds, honest flags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from components.analysis import analyze
+from components.classify import SHIPPED_CLASSIFIER, load_classifier
+from components.figures import label_scores_figure
+from components.predict import predict
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_classifier(SHIPPED_CLASSIFIER)
+
+
+def test_gratitude_is_read_as_gratitude(shipped):
+    pred = predict(shipped, analyze(shipped.model, "Thank you so much for helping me with my homework!"))
+    assert "gratitude" in pred.predicted()
+    assert pred.ranked()[0][0] == "gratitude"
+
+
+def test_several_labels_can_be_true_at_once(shipped):
+    pred = predict(shipped, analyze(shipped.model, "Thank you so much, I love it!"))
+    assert {"gratitude", "love"} <= set(pred.predicted())
+
+
+def test_analysis_logits_match_the_batched_classifier(shipped):
+    from components.classify import predict_texts
+
+    text = "I'm worried the bus won't come and I'll miss my exam."
+    pred = predict(shipped, analyze(shipped.model, text))
+    np.testing.assert_allclose(pred.probs, predict_texts(shipped, [text])[0], atol=1e-5)
+
+
+def test_global_threshold_replaces_the_tuned_ones(shipped):
+    analysis = analyze(shipped.model, "What a lovely surprise, I did not expect that at all!")
+    tuned = predict(shipped, analysis)
+    np.testing.assert_array_equal(tuned.thresholds, shipped.thresholds)
+    low = predict(shipped, analysis, global_threshold=0.05)
+    assert shipped.thresholds.min() >= 0.05  # so every label passing its tuned threshold passes 0.05
+    assert set(tuned.predicted()) <= set(low.predicted())
+    assert (low.thresholds == 0.05).all()
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        predict(shipped, analysis, global_threshold=1.5)
+
+
+def test_chinese_on_an_english_classifier_is_flagged_not_answered(shipped):
+    pred = predict(shipped, analyze(shipped.model, "谢谢你帮我复习，我终于考过了！"))
+    assert not pred.understood
+    assert any("[UNK]" in w for w in pred.warnings)
+
+
+def test_score_chart_is_sorted_and_marks_every_threshold(shipped):
+    pred = predict(shipped, analyze(shipped.model, "Thank you so much!"))
+    fig = label_scores_figure(pred.labels, pred.probs, pred.thresholds, pred.chosen, "t")
+    bars, marks = fig.data
+    assert list(bars.x) == sorted(bars.x)  # highest probability drawn on top
+    assert len(marks.x) == len(shipped.labels) == 28
+
+
+def test_a_model_without_head_is_refused(minilm, shipped):
+    with pytest.raises(ValueError, match="no classification head"):
+        predict(shipped, analyze(minilm, "hello"))
