@@ -20,6 +20,8 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--epochs", type=int, default=None, help="default: head 20, lora 3, full 2")
     p.add_argument("--lr", type=float, default=None, help="default: head 3e-3, lora 8e-4, full 1e-4")
+    p.add_argument("--head-lr", type=float, default=None,
+                   help="lr of the new linear head when the encoder trains too (default: lora = --lr, full 1e-3)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--max-length", type=int, default=64)
     p.add_argument("--seed", type=int, default=42)
@@ -53,7 +55,7 @@ def run_train(args: argparse.Namespace) -> int:
     from components.training import TrainArgs, train
 
     result = train(TrainArgs(
-        data=args.data, base=args.base, method=args.method, out=args.out, epochs=args.epochs, lr=args.lr,
+        data=args.data, base=args.base, method=args.method, out=args.out, epochs=args.epochs, lr=args.lr, head_lr=args.head_lr,
         batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, limit=args.limit,
         lora_r=args.lora_r, lora_alpha=args.lora_alpha, pos_weight=args.pos_weight,
         progress=not args.no_progress,

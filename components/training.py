@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from tqdm.auto import tqdm
+from transformers import get_linear_schedule_with_warmup
 
 from components.classify import FORMAT_VERSION, MeanPoolHead, encode_batches
 from components.data import MultiLabelSplit, load_dataset
@@ -27,7 +29,9 @@ from components.models import PRESETS, load_model
 __all__ = ["METHODS", "TrainArgs", "TrainResult", "train", "LORA_TARGETS"]
 
 METHODS = ("head", "lora", "full")
-DEFAULTS = {"head": {"epochs": 20, "lr": 3e-3}, "lora": {"epochs": 3, "lr": 8e-4}, "full": {"epochs": 2, "lr": 1e-4}}
+DEFAULTS = {"head": {"epochs": 20, "lr": 3e-3}, "lora": {"epochs": 3, "lr": 8e-4},
+            # a fresh head at the encoder's 1e-4 never learns rare labels (grief, pride, relief) in 2 epochs
+            "full": {"epochs": 2, "lr": 1e-4, "head_lr": 1e-3}}
 # every linear layer inside the transformer blocks (not the unused pooler)
 LORA_TARGETS = r".*encoder\.layer\.\d+\.(attention\.self\.(query|key|value)|attention\.output\.dense|intermediate\.dense|output\.dense)"
 
@@ -40,6 +44,7 @@ class TrainArgs:
     out: str = "classifier"
     epochs: int | None = None
     lr: float | None = None
+    head_lr: float | None = None  # the new linear head's lr when the encoder trains too (default: per method)
     batch_size: int = 32
     max_length: int = 64
     seed: int = 42
@@ -60,6 +65,7 @@ class TrainArgs:
         out = copy.copy(self)
         out.epochs = self.epochs or DEFAULTS[self.method]["epochs"]
         out.lr = self.lr or DEFAULTS[self.method]["lr"]
+        out.head_lr = self.head_lr or DEFAULTS[self.method].get("head_lr") or out.lr
         if self.base not in PRESETS and Path(self.base).expanduser().is_dir():
             out.base = str(Path(self.base).expanduser().resolve())
         return out
@@ -117,15 +123,11 @@ def _encode(encoder, head, tokenizer, texts, args, pooled_only=False) -> np.ndar
 
 
 def _optimizer(params, args, steps):
-    from transformers import get_linear_schedule_with_warmup
-
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
     return opt, get_linear_schedule_with_warmup(opt, int(args.warmup * steps), steps)
 
 
 def _progress(total, desc, enabled):
-    from tqdm.auto import tqdm
-
     return tqdm(total=total, desc=desc, disable=not enabled, mininterval=5, dynamic_ncols=True)
 
 
@@ -157,8 +159,10 @@ def _train_encoder(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_
     y = torch.tensor(train.targets, dtype=torch.float32)
     rng = np.random.default_rng(args.seed)
     per_epoch = math.ceil(len(ids) / args.batch_size)
-    params = [p for p in list(encoder.parameters()) + list(head.parameters()) if p.requires_grad]
-    opt, sched = _optimizer(params, args, per_epoch * args.epochs)
+    groups = [{"params": [p for p in encoder.parameters() if p.requires_grad]},
+              {"params": list(head.parameters()), "lr": args.head_lr}]
+    params = groups[0]["params"] + groups[1]["params"]
+    opt, sched = _optimizer(groups, args, per_epoch * args.epochs)
     bar = _progress(per_epoch * args.epochs, f"train {args.method}", args.progress)
     pad = tokenizer.pad_token_id or 0
     smooth = None
@@ -178,10 +182,6 @@ def _train_encoder(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_
             bar.update(1)
             bar.set_postfix(epoch=epoch + 1, loss=f"{smooth:.4f}", refresh=False)
     bar.close()
-
-
-def _dir_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None) -> TrainResult:
@@ -246,7 +246,7 @@ def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None)
     (out / "README.md").write_text(_card(info), encoding="utf-8")
     info["size_bytes"] = 0
     (out / "classifier.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
-    info["size_bytes"] = _dir_size(out)
+    info["size_bytes"] = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     (out / "classifier.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
     return TrainResult(out=out, metrics=metrics, thresholds=thresholds, dev_probs=dev_probs, seconds=seconds)
 
@@ -261,6 +261,7 @@ def _card(info: dict) -> str:
                     for (n, v), thr in zip(t["per_label"].items(), info["thresholds"]))
     pw = f" --pos-weight {a['pos_weight']}" if a["pos_weight"] else ""
     lim = f" --limit {a['limit']}" if a["limit"] else ""
+    hlr = f" --head-lr {a['head_lr']}" if info["method"] != "head" and a["head_lr"] != a["lr"] else ""
     lora = f" --lora-r {a['lora_r']} --lora-alpha {a['lora_alpha']}" if info["method"] == "lora" else ""
     return f"""# Multi-label emotion classifier ({info['method']}, base `{info['base_model']}`)
 
@@ -284,7 +285,7 @@ Reproduce:
 
     python app.py train --data <GoEmotions dir or {"google-research-datasets/go_emotions"}> --base {info['base_model']} \\
         --method {info['method']} --epochs {a['epochs']} --lr {a['lr']} --batch-size {a['batch_size']} \\
-        --max-length {a['max_length']} --seed {a['seed']}{lora}{pw}{lim} --out DIR
+        --max-length {a['max_length']} --seed {a['seed']}{hlr}{lora}{pw}{lim} --out DIR
     python app.py evaluate --classifier DIR --data <same> --split test --json
 
 Per-label scores on test (threshold tuned on dev):

@@ -107,3 +107,11 @@ def test_lora_adapter_is_small(trained):
 def test_unknown_method(tiny_base, data_file, tmp_path):
     with pytest.raises(ValueError, match="Unknown method"):
         train(TrainArgs(data=data_file, base=tiny_base, method="prompt", out=str(tmp_path)))
+
+
+def test_method_defaults_and_head_lr():
+    full = TrainArgs(data="x", method="full").resolved()
+    assert (full.epochs, full.lr, full.head_lr) == (2, 1e-4, 1e-3)  # a fresh head needs a higher lr
+    lora = TrainArgs(data="x", method="lora").resolved()
+    assert lora.head_lr == lora.lr == 8e-4
+    assert TrainArgs(data="x", method="full", head_lr=5e-4).resolved().head_lr == 5e-4
