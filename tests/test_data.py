@@ -12,7 +12,6 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GOEMOTIONS = DATA / "goemotions"
 XED_CN = DATA / "xed-zh" / "cn-projections.tsv"
 
-needs_goemotions = pytest.mark.skipif(not (GOEMOTIONS / "train.tsv").exists(), reason="../shared/data missing")
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +19,6 @@ def goemotions():
     return {s: load_dataset(str(GOEMOTIONS), s) for s in ("train", "dev", "test")}
 
 
-@needs_goemotions
 def test_goemotions_counts_match_readme(goemotions):
     assert [len(goemotions[s]) for s in ("train", "dev", "test")] == [43_410, 5_426, 5_427]
     multi = {s: int((d.targets.sum(1) > 1).sum()) for s, d in goemotions.items()}
@@ -33,21 +31,18 @@ def test_goemotions_counts_match_readme(goemotions):
         assert d.skipped == 0
 
 
-@needs_goemotions
 def test_goemotions_first_row(goemotions):
     d = goemotions["train"]
     assert d.texts[0] == "My favourite food is anything I didn't have to cook myself."
     assert [d.label_names[i] for i in np.flatnonzero(d.targets[0])] == ["neutral"]
 
 
-@needs_goemotions
 def test_split_alias_and_unknown_split():
     assert len(load_dataset(str(GOEMOTIONS), "validation")) == 5_426
     with pytest.raises(DataError, match="Unknown split"):
         load_dataset(str(GOEMOTIONS), "holdout")
 
 
-@pytest.mark.skipif(not XED_CN.exists(), reason="../shared/data missing")
 def test_xed_split_is_deterministic_and_complete():
     parts = {s: load_dataset(str(XED_CN), s) for s in ("train", "dev", "test")}
     assert sum(len(p) for p in parts.values()) == 1_395
