@@ -158,7 +158,8 @@ def _load_saved(d: Path) -> Classifier:
         raise ValueError(f"Classifier directory {d} is missing or corrupt ({type(exc).__name__}: "
                          f"{str(exc)[:300]}). {_fix_hint(d)}") from exc
     card_file = d / "README.md"
-    model = LoadedModel(name=f"classifier:{d.name}", source=f"classifier {d} on {info['base_model']}",
+    # the full path as name: the analysis cache is keyed by it, and two runs may share a folder name
+    model = LoadedModel(name=f"classifier:{d}", source=f"classifier {d} on {info['base_model']}",
                         tokenizer=base.tokenizer, encoder=encoder, language=base.language, head=head,
                         labels=labels, problem_type=MULTI_LABEL, extra={"base": info["base_model"]})
     return Classifier(model=model, labels=labels, thresholds=thresholds, multi_label=True,
@@ -191,21 +192,25 @@ def top_labels(classifier: Classifier, probs_row) -> list[tuple[str, float, bool
     return [(classifier.labels[i], float(probs_row[i]), bool(chosen[i])) for i in order]
 
 
+def pad_batch(ids: list[list[int]], idx: list[int], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(input_ids, attention_mask) for the rows ``idx`` of ``ids``, padded to the longest of them."""
+    width = max(len(ids[i]) for i in idx)
+    input_ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for row, i in enumerate(idx):
+        input_ids[row, :len(ids[i])] = torch.tensor(ids[i])
+        mask[row, :len(ids[i])] = 1
+    return input_ids, mask
+
+
 def encode_batches(tokenizer, texts, batch_size: int, max_length: int):
     """Yield (indices, input_ids, attention_mask), grouping texts of similar length (dynamic padding)."""
-    enc = tokenizer(list(texts), truncation=True, max_length=max_length)
-    ids = enc["input_ids"]
+    ids = tokenizer(list(texts), truncation=True, max_length=max_length)["input_ids"]
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     pad = tokenizer.pad_token_id or 0
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
-        width = max(len(ids[i]) for i in idx)
-        input_ids = torch.full((len(idx), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(idx), width), dtype=torch.long)
-        for row, i in enumerate(idx):
-            input_ids[row, :len(ids[i])] = torch.tensor(ids[i])
-            mask[row, :len(ids[i])] = 1
-        yield idx, input_ids, mask
+        yield (idx, *pad_batch(ids, idx, pad))
 
 
 @torch.no_grad()

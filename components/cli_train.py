@@ -55,7 +55,8 @@ def run_train(args: argparse.Namespace) -> int:
     from components.training import TrainArgs, train
 
     result = train(TrainArgs(
-        data=args.data, base=args.base, method=args.method, out=args.out, epochs=args.epochs, lr=args.lr, head_lr=args.head_lr,
+        data=args.data, base=args.base, method=args.method, out=args.out, epochs=args.epochs, lr=args.lr,
+        head_lr=args.head_lr,
         batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, limit=args.limit,
         lora_r=args.lora_r, lora_alpha=args.lora_alpha, pos_weight=args.pos_weight,
         progress=not args.no_progress,

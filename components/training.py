@@ -21,7 +21,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup
 
-from components.classify import FORMAT_VERSION, MeanPoolHead, encode_batches
+from components.classify import FORMAT_VERSION, MeanPoolHead, encode_batches, pad_batch
 from components.data import MultiLabelSplit, load_dataset
 from components.metrics import multilabel_metrics, sigmoid, tune_thresholds
 from components.models import PRESETS, load_model
@@ -33,7 +33,8 @@ DEFAULTS = {"head": {"epochs": 20, "lr": 3e-3}, "lora": {"epochs": 3, "lr": 8e-4
             # a fresh head at the encoder's 1e-4 never learns rare labels (grief, pride, relief) in 2 epochs
             "full": {"epochs": 2, "lr": 1e-4, "head_lr": 1e-3}}
 # every linear layer inside the transformer blocks (not the unused pooler)
-LORA_TARGETS = r".*encoder\.layer\.\d+\.(attention\.self\.(query|key|value)|attention\.output\.dense|intermediate\.dense|output\.dense)"
+LORA_TARGETS = (r".*encoder\.layer\.\d+\."
+                r"(attention\.self\.(query|key|value)|attention\.output\.dense|intermediate\.dense|output\.dense)")
 
 
 @dataclass
@@ -89,16 +90,6 @@ def _batches(lengths, batch_size: int, rng: np.random.Generator):
         part = sorted(order[s:s + chunk], key=lambda i: lengths[i])
         batches += [part[k:k + batch_size] for k in range(0, len(part), batch_size)]
     return [batches[i] for i in rng.permutation(len(batches))]
-
-
-def _pad(ids, idx, pad_id):
-    width = max(len(ids[i]) for i in idx)
-    x = torch.full((len(idx), width), pad_id, dtype=torch.long)
-    m = torch.zeros((len(idx), width), dtype=torch.long)
-    for r, i in enumerate(idx):
-        x[r, :len(ids[i])] = torch.tensor(ids[i])
-        m[r, :len(ids[i])] = 1
-    return x, m
 
 
 def _pos_weight(targets: np.ndarray, power: float):
@@ -170,7 +161,7 @@ def _train_encoder(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_
         encoder.train()
         head.train()
         for idx in _batches(lengths, args.batch_size, rng):
-            x, m = _pad(ids, idx, pad)
+            x, m = pad_batch(ids, idx, pad)
             logits = head(encoder(input_ids=x, attention_mask=m).last_hidden_state, m)
             loss = loss_fn(logits, y[idx])
             opt.zero_grad()
@@ -251,6 +242,11 @@ def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None)
     return TrainResult(out=out, metrics=metrics, thresholds=thresholds, dev_probs=dev_probs, seconds=seconds)
 
 
+def _row(m: dict) -> str:
+    return (f"{m['macro_f1']:.3f} | {m['micro_f1']:.3f} | {m['macro_precision']:.3f} | {m['macro_recall']:.3f} | "
+            f"{m['subset_accuracy']:.3f} | {m['hamming_loss']:.4f}")
+
+
 def _card(info: dict) -> str:
     t, d, a = info["metrics"]["test"], info["metrics"]["dev"], info["training_args"]
     method = {"head": "a linear head on the frozen encoder",
@@ -275,15 +271,16 @@ GoEmotions is Reddit text with profanity and annotator noise; scores on other te
 
 | split | macro-F1 | micro-F1 | macro-P | macro-R | subset acc. | Hamming loss |
 |---|---|---|---|---|---|---|
-| dev | {d['macro_f1']:.3f} | {d['micro_f1']:.3f} | {d['macro_precision']:.3f} | {d['macro_recall']:.3f} | {d['subset_accuracy']:.3f} | {d['hamming_loss']:.4f} |
-| test | {t['macro_f1']:.3f} | {t['micro_f1']:.3f} | {t['macro_precision']:.3f} | {t['macro_recall']:.3f} | {t['subset_accuracy']:.3f} | {t['hamming_loss']:.4f} |
+| dev | {_row(d)} |
+| test | {_row(t)} |
 
 Training: {a['epochs']} epochs, lr {a['lr']}, batch {a['batch_size']}, max length {a['max_length']},
 seed {a['seed']}, {info['training_seconds']:.0f} s on {info['machine']}.
 
 Reproduce:
 
-    python app.py train --data <GoEmotions dir or {"google-research-datasets/go_emotions"}> --base {info['base_model']} \\
+    python app.py train --data <GoEmotions dir or google-research-datasets/go_emotions> \\
+        --base {info['base_model']} \\
         --method {info['method']} --epochs {a['epochs']} --lr {a['lr']} --batch-size {a['batch_size']} \\
         --max-length {a['max_length']} --seed {a['seed']}{hlr}{lora}{pw}{lim} --out DIR
     python app.py evaluate --classifier DIR --data <same> --split test --json

@@ -62,3 +62,11 @@ def test_no_committed_file_over_10_mb():
     files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
     big = [f for f in files if (REPO / f).is_file() and (REPO / f).stat().st_size > 10 * 1024 * 1024]
     assert big == []
+
+
+def test_ruff_is_clean():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:]
