@@ -37,7 +37,7 @@ def build_demo(services=None):
     tabs = (predict_tab, attention_tab, tokens_tab, polysemy_tab, about_tab)
     i18n = make_i18n(inputs.STRINGS, *(tab.STRINGS for tab in tabs))
     with gr.Blocks(title="BERT Lens", analytics_enabled=False) as demo:
-        gr.Markdown("# BERT Lens")
+        gr.HTML("<h1 class='bertlens-title'>BERT Lens</h1>")
         gr.Markdown(i18n("subtitle"))
         with gr.Row():
             model_box = gr.Dropdown(choices=services.model_choices(), value=services.config.default_model,

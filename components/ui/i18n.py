@@ -21,7 +21,7 @@ SHELL = {
         "tab_tokens": "Tokens",
         "tab_polysemy": "Polysemy",
         "tab_about": "About",
-        "not_built": "This view is not built yet.",
+        "examples": "Examples",
     },
     "zh": {
         "title": "BERT 透镜",
@@ -34,7 +34,7 @@ SHELL = {
         "tab_tokens": "词元",
         "tab_polysemy": "多义词",
         "tab_about": "关于",
-        "not_built": "此视图尚未完成。",
+        "examples": "示例",
     },
 }
 
@@ -52,12 +52,12 @@ def make_i18n(*tables: dict[str, dict[str, str]]) -> gr.I18n:
 
 
 def examples(rows: list[list], inputs: list, i18n: gr.I18n, **kwargs) -> gr.Examples:
-    """gr.Examples whose column headers read in both languages.
+    """gr.Examples with a translated title and column headers that read in both languages.
 
     Gradio fills a Dataset's headers with ``str(label)``, which for a translated label is its
     serialised key; the headers are not translated by the browser, so both languages are shown.
     """
-    block = gr.Examples(rows, inputs=inputs, **kwargs)
+    block = gr.Examples(rows, inputs=inputs, label=i18n("examples"), **kwargs)
     table = i18n.translations_dict
     headers = []
     for component in inputs:

@@ -12,6 +12,7 @@ from components.figures import label_scores_figure
 from components.predict import Prediction, predict
 from components.services import Services
 from components.ui.errors import show_warnings, user_errors
+from components.ui.i18n import examples
 
 TUNED, GLOBAL = "tuned", "global"
 
@@ -107,7 +108,7 @@ def build_predict_tab(services: Services, i18n: gr.I18n) -> None:
                                 value=TUNED, label=i18n("predict_mode"))
                 threshold = gr.Slider(0.05, 0.95, value=0.5, step=0.05, label=i18n("predict_threshold"))
             run = gr.Button(i18n("predict_run"), variant="primary")
-            gr.Examples([[e] for e in EXAMPLES], inputs=[text])
+            examples([[e] for e in EXAMPLES], [text], i18n)
         with gr.Column(scale=2):
             chosen = gr.Markdown(label=i18n("predict_set"))
             top = gr.Label(label=i18n("predict_top"), num_top_classes=5)
