@@ -147,6 +147,40 @@ def _note(model: LoadedModel, tuned: bool, occ: Occurrences, curve, best: int, s
     return "\n\n".join(f"- {line}" for line in lines)
 
 
+@functools.lru_cache(maxsize=64)
+def _render(model: LoadedModel, tuned: bool, text: str, target: str, span: tuple[int, int] | None, anchors: tuple,
+            glove: str | None, layer: int) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure, str]:
+    """The four figures and the note, cached: thirty students sending the built-in set at the same
+    layer get the figures computed once (figures are only read after this, when Gradio serialises them)."""
+    occ, curve, kept, anchor_vectors, unk, static = _study(model, text, target, span, anchors, glove)
+    last = occ.vectors.shape[1] - 1
+    shown = int(min(max(layer, 0), last))
+    best = int(np.argmax([c.gap for c in curve]))
+    senses = occ.senses
+    stack = occ.vectors if not kept else np.concatenate([occ.vectors, anchor_vectors])
+    coords = projection.project_layer((model.name, text, target, span, kept), stack, shown)
+    n = len(senses)
+    anchor_senses = [_sense_of(w, anchors) for w in kept]
+    texts = [line.text for line in occ.lines]
+    contextual = contextual_space_figure(coords[:n], senses, texts, coords[n:], kept, anchor_senses, target,
+                                         shown, last, model.name)
+    static_sep = None
+    static_words = [w for w in (target, *(w for _, ws in anchors for w in ws)) if w in static]
+    if target in static:
+        static_sep = separation(np.repeat(static.vector(target)[None], n, axis=0), senses)
+        points = np.stack([static.vector(w) for w in static_words])
+        static_coords = projection.project(("static", static.label, tuple(static_words)), points)
+        static_fig = static_space_figure(static_coords, target, n, static_words[1:],
+                                         [_sense_of(w, anchors) for w in static_words[1:]], senses, static.label)
+    else:
+        static_fig = go.Figure()
+        static_fig.add_annotation(text=f"'{target}' is not in {static.label}", showarrow=False)
+    matrix = cosine_matrix_figure(cosine_matrix(occ.vectors[:, shown]), senses, texts, shown)
+    curve_fig = layer_curve_figure(curve, static_sep, static.label, best, shown)
+    note = _note(model, tuned, occ, curve, best, static, static_sep, target, unk, bool(anchors))
+    return static_fig, contextual, matrix, curve_fig, note
+
+
 def polysemy_endpoint(services: Services):
     @user_errors
     def polysemy(set_key: str, text: str, target: str, span: str, encoder: str, layer: float,
@@ -160,34 +194,8 @@ def polysemy_endpoint(services: Services):
         _check_language(model, _language(target))
         chosen = SETS.get(set_key or "")
         anchors = chosen.anchors if chosen and chosen.target.lower() == target.lower() else ()
-        occ, curve, kept, anchor_vectors, unk, static = _study(
-            model, text or "", target, parse_span(span), anchors, services.config.glove)
-        last = occ.vectors.shape[1] - 1
-        shown = int(min(max(int(layer or 0), 0), last))
-        best = int(np.argmax([c.gap for c in curve]))
-        senses = occ.senses
-        stack = occ.vectors if not kept else np.concatenate([occ.vectors, anchor_vectors])
-        coords = projection.project_layer((model.name, text, target, span, kept), stack, shown)
-        n = len(senses)
-        anchor_senses = [_sense_of(w, anchors) for w in kept]
-        texts = [line.text for line in occ.lines]
-        contextual = contextual_space_figure(coords[:n], senses, texts, coords[n:], kept, anchor_senses, target,
-                                             shown, last, model.name)
-        static_sep = None
-        static_words = [w for w in (target, *(w for _, ws in anchors for w in ws)) if w in static]
-        if target in static:
-            static_sep = separation(np.repeat(static.vector(target)[None], n, axis=0), senses)
-            points = np.stack([static.vector(w) for w in static_words])
-            static_coords = projection.project(("static", static.label, tuple(static_words)), points)
-            static_fig = static_space_figure(static_coords, target, n, static_words[1:],
-                                             [_sense_of(w, anchors) for w in static_words[1:]], senses, static.label)
-        else:
-            static_fig = go.Figure()
-            static_fig.add_annotation(text=f"'{target}' is not in {static.label}", showarrow=False)
-        matrix = cosine_matrix_figure(cosine_matrix(occ.vectors[:, shown]), senses, texts, shown)
-        curve_fig = layer_curve_figure(curve, static_sep, static.label, best, shown)
-        note = _note(model, tuned, occ, curve, best, static, static_sep, target, unk, bool(anchors))
-        return static_fig, contextual, matrix, curve_fig, note
+        return _render(model, tuned, text or "", target, parse_span(span), anchors, services.config.glove,
+                       int(layer or 0))
 
     return polysemy
 
