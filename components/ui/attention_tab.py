@@ -80,8 +80,6 @@ def _clamp(analysis: Analysis, layer: float | None, head: float | None) -> tuple
 def render(analysis: Analysis, layer: float | None, head: float | None, view: str, hide_special: bool,
            hide_punct: bool) -> tuple[go.Figure, str]:
     """The figure and its note for one view of a cached analysis."""
-    if view not in VIEWS:
-        raise ValueError(f"Unknown view '{view}'. Choose one of: {', '.join(VIEWS)}.")
     layer_i, head_i = _clamp(analysis, layer, head)
     shown = attention_view(analysis, view, layer_i, head_i, hide_special=bool(hide_special),
                            hide_punct=bool(hide_punct))
