@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components import projection
+from components.analysis import MAX_CHARS
 from components.figures_polysemy import (
     contextual_space_figure,
     cosine_matrix_figure,
@@ -206,7 +207,7 @@ def build_polysemy_tab(services: Services, i18n: gr.I18n, model_box: gr.Dropdown
     with gr.Row():
         with gr.Column(scale=2):
             sentences = gr.Textbox(label=i18n("poly_sentences"), value=first.as_text(), lines=10, max_lines=24,
-                                   max_length=20_000)
+                                   max_length=MAX_CHARS)
         with gr.Column(scale=1):
             set_key = gr.Dropdown(choices=list(SETS), value=DEFAULT_SET, label=i18n("poly_set"))
             target = gr.Textbox(label=i18n("poly_target"), value=first.target, max_length=100)
