@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import os
 import platform
 import time
 from dataclasses import asdict, dataclass, field
@@ -50,6 +51,7 @@ class TrainArgs:
     max_length: int = 64
     seed: int = 42
     limit: int | None = None
+    max_examples: int | None = None  # train on the first N of the seeded shuffle (the live run's budget)
     warmup: float = 0.06
     weight_decay: float = 0.01
     dropout: float = 0.1
@@ -122,8 +124,9 @@ def _progress(total, desc, enabled):
     return tqdm(total=total, desc=desc, disable=not enabled, mininterval=5, dynamic_ncols=True)
 
 
-def _train_head(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_fn):
+def _train_head(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_fn, log):
     feats = torch.tensor(_encode(encoder, head, tokenizer, train.texts, args, pooled_only=True))
+    dev_feats = torch.tensor(_encode(encoder, head, tokenizer, log.dev.texts, args, pooled_only=True))
     y = torch.tensor(train.targets, dtype=torch.float32)
     gen = torch.Generator().manual_seed(args.seed)
     per_epoch = math.ceil(len(y) / args.batch_size)
@@ -139,12 +142,17 @@ def _train_head(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_fn)
             loss.backward()
             opt.step()
             sched.step()
+            log.loss.append(loss.item())
             bar.update(1)
             bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.4f}", refresh=False)
+        head.eval()
+        with torch.no_grad():
+            log.epoch_end(sigmoid(head.classify(dev_feats).numpy()))
+        head.train()
     bar.close()
 
 
-def _train_encoder(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_fn):
+def _train_encoder(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_fn, log):
     ids = tokenizer(list(train.texts), truncation=True, max_length=args.max_length)["input_ids"]
     lengths = [len(i) for i in ids]
     y = torch.tensor(train.targets, dtype=torch.float32)
@@ -170,9 +178,32 @@ def _train_encoder(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_
             opt.step()
             sched.step()
             smooth = loss.item() if smooth is None else 0.98 * smooth + 0.02 * loss.item()
+            log.loss.append(loss.item())
             bar.update(1)
             bar.set_postfix(epoch=epoch + 1, loss=f"{smooth:.4f}", refresh=False)
+        log.epoch_end(sigmoid(_encode(encoder, head, tokenizer, log.dev.texts, args)))
     bar.close()
+
+
+@dataclass
+class _Log:
+    """What the training record keeps: the loss of every step, dev macro-F1 after every epoch."""
+
+    dev: MultiLabelSplit
+    loss: list = field(default_factory=list)
+    dev_macro_f1: list = field(default_factory=list)
+    dev_macro_f1_at_half: list = field(default_factory=list)
+
+    def epoch_end(self, dev_probs: np.ndarray) -> None:
+        names = self.dev.label_names
+        tuned = tune_thresholds(self.dev.targets, dev_probs)
+        self.dev_macro_f1.append(multilabel_metrics(self.dev.targets, dev_probs >= tuned, names)["macro_f1"])
+        self.dev_macro_f1_at_half.append(multilabel_metrics(self.dev.targets, dev_probs >= 0.5, names)["macro_f1"])
+
+
+def _count(module) -> tuple[int, int]:
+    params = list(module.parameters())
+    return sum(p.numel() for p in params if p.requires_grad), sum(p.numel() for p in params)
 
 
 def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None) -> TrainResult:
@@ -182,6 +213,11 @@ def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None)
     args = args.resolved()
     torch.manual_seed(args.seed)
     train_split = (train_split or load_dataset(args.data, "train")).limit(args.limit)
+    if args.max_examples:
+        keep = np.sort(np.random.default_rng(args.seed).permutation(len(train_split))[:args.max_examples])
+        train_split = MultiLabelSplit(tuple(train_split.texts[i] for i in keep), train_split.targets[keep],
+                                      train_split.label_names, f"{train_split.source} ({len(keep)} of "
+                                      f"{len(train_split)}, seeded shuffle, seed {args.seed})")
     dev_split = dev_split or load_dataset(args.data, "dev")
     test_split = test_split or load_dataset(args.data, "test")
     labels = train_split.label_names
@@ -190,10 +226,11 @@ def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None)
     encoder = copy.deepcopy(base.encoder)  # the cached base model stays untouched
     head = MeanPoolHead(encoder.config.hidden_size, len(labels), args.dropout)
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=_pos_weight(train_split.targets, args.pos_weight))
+    log = _Log(dev_split)
     start = time.perf_counter()
     if args.method == "head":
         encoder.requires_grad_(False)
-        _train_head(encoder, head, tokenizer, train_split, args, loss_fn)
+        _train_head(encoder, head, tokenizer, train_split, args, loss_fn, log)
     else:
         if args.method == "lora":
             from peft import LoraConfig, get_peft_model
@@ -201,8 +238,9 @@ def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None)
             cfg = LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
                              target_modules=LORA_TARGETS, bias="none")
             encoder = get_peft_model(encoder, cfg)
-        _train_encoder(encoder, head, tokenizer, train_split, args, loss_fn)
+        _train_encoder(encoder, head, tokenizer, train_split, args, loss_fn, log)
     seconds = time.perf_counter() - start
+    trained_params, total_params = (a + b for a, b in zip(_count(encoder), _count(head)))
 
     dev_probs = sigmoid(_encode(encoder, head, tokenizer, dev_split.texts, args))
     test_probs = sigmoid(_encode(encoder, head, tokenizer, test_split.texts, args))
@@ -239,6 +277,18 @@ def train(args: TrainArgs, *, train_split=None, dev_split=None, test_split=None)
     (out / "classifier.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
     info["size_bytes"] = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     (out / "classifier.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+    record = {
+        "record_version": 1, "method": args.method, "base_model": args.base, "seed": args.seed,
+        "arguments": info["training_args"], "data": info["data"],
+        "parameters": {"trained": trained_params, "total": total_params},
+        "loss": [round(v, 5) for v in log.loss], "dev_macro_f1": [round(v, 5) for v in log.dev_macro_f1],
+        "dev_macro_f1_at_0.5": [round(v, 5) for v in log.dev_macro_f1_at_half],
+        "metrics": {split: {k: v for k, v in m.items() if k != "per_label"} for split, m in metrics.items()},
+        "wall_seconds": round(seconds, 1), "size_bytes": info["size_bytes"],
+        "machine": {"arch": platform.machine(), "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+                    "torch": torch.__version__, "python": platform.python_version()},
+    }
+    (out / "training_record.json").write_text(json.dumps(record), encoding="utf-8")
     return TrainResult(out=out, metrics=metrics, thresholds=thresholds, dev_probs=dev_probs, seconds=seconds)
 
 
