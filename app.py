@@ -29,8 +29,13 @@ def build_demo(services=None):
     """Build the whole app (a ``gr.Blocks``) around a ``Services`` object; nothing is loaded yet."""
     import gradio as gr
 
-    from components.services import Services
-    from components.ui import about_tab, attention_tab, inputs, polysemy_tab, predict_tab, tokens_tab
+    from components.attention import tab as attention_tab
+    from components.core.services import Services
+    from components.polysemy import tab as polysemy_tab
+    from components.predict import tab as predict_tab
+    from components.tokens import tab as tokens_tab
+    from components.ui import about as about_tab
+    from components.ui import widgets as inputs
     from components.ui.i18n import make_i18n
 
     services = services or Services()
@@ -74,7 +79,7 @@ def configure_queue(demo, concurrency: int, max_size: int):
 def warm_up(services) -> None:
     """Load the default model and classifier and compile UMAP in the background, so the first
     student does not wait; logs one "ready" line when all of it is done."""
-    from components.projection import start_warm_up
+    from components.polysemy.projection import start_warm_up
 
     started = time.perf_counter()
     umap_thread = start_warm_up()
@@ -89,8 +94,8 @@ def warm_up(services) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from components.models import PRESETS
-    from components.services import AppConfig, Services
+    from components.core.models import PRESETS
+    from components.core.services import AppConfig, Services
 
     models = tuple(dict.fromkeys([args.default_model, *PRESETS, *args.model]))
     config = AppConfig(models=models, default_model=args.default_model, classifier=args.classifier,
@@ -109,8 +114,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_prefetch(args: argparse.Namespace) -> int:
-    from components.models import PRESETS, prefetch_model
-    from components.static_vectors import prefetch_glove
+    from components.core.models import PRESETS, prefetch_model
+    from components.polysemy.static_vectors import prefetch_glove
 
     names = args.names or [*PRESETS, "glove"]
     failed = 0
@@ -149,8 +154,8 @@ def make_parser() -> argparse.ArgumentParser:
     prefetch.add_argument("names", nargs="*",
                           help="presets, Hub ids or 'glove' (GloVe 6B 100d); default: every preset and glove")
     prefetch.set_defaults(func=cmd_prefetch)
-    from components.cli_embed import add_embed_parser
-    from components.cli_train import add_evaluate_parser, add_train_parser
+    from components.cli.embed import add_embed_parser
+    from components.cli.train import add_evaluate_parser, add_train_parser
 
     add_train_parser(sub)
     add_evaluate_parser(sub)

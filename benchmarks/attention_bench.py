@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from components.analysis import analyze, clear_analysis_cache  # noqa: E402
-from components.attention import attention_view  # noqa: E402
-from components.bertviz_offline import bertviz_html, shape_payload  # noqa: E402
-from components.figures_attention import attention_figure  # noqa: E402
-from components.models import load_model  # noqa: E402
+from components.attention.bertviz import bertviz_html, shape_payload  # noqa: E402
+from components.attention.compute import attention_view  # noqa: E402
+from components.attention.figures import attention_figure  # noqa: E402
+from components.core.analysis import analyze, clear_analysis_cache  # noqa: E402
+from components.core.models import load_model  # noqa: E402
 
 WORDS = ["students", "read", "the", "long", "story", "aloud", "together", "after", "lunch", "today"]
 

@@ -34,7 +34,7 @@ CALLS: dict[str, tuple] = {
 
 
 def default_calls() -> dict[str, tuple]:
-    from components.polysemy import builtin_sets
+    from components.polysemy.compute import builtin_sets
 
     bank = builtin_sets()["bank"].as_text()
     return {name: tuple(bank if a is None else a for a in args) for name, args in CALLS.items()}
@@ -124,7 +124,7 @@ def main() -> int:
     url = args.url
     if not url:
         from app import build_demo, configure_queue, launch_options
-        from components.services import AppConfig, Services
+        from components.core.services import AppConfig, Services
 
         demo = configure_queue(build_demo(Services(AppConfig(warm_up=False))), concurrency=2, max_size=200)
         demo.launch(server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True,
@@ -133,7 +133,7 @@ def main() -> int:
     report = run_load(url, args.sessions, args.rounds, time_limit=args.time_limit)
     print(report.table())
     if demo is not None:
-        from components.models import load_counts
+        from components.core.models import load_counts
 
         print("weights loaded:", dict(load_counts))
     args.json.parent.mkdir(parents=True, exist_ok=True)

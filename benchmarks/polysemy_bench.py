@@ -44,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     from gradio_client import Client
 
     from app import build_demo, configure_queue, launch_options, warm_up
-    from components import projection
-    from components.polysemy import builtin_sets
-    from components.services import AppConfig, Services
+    from components.core.services import AppConfig, Services
+    from components.polysemy import projection
+    from components.polysemy.compute import builtin_sets
 
     if args.torch_threads:
         torch.set_num_threads(args.torch_threads)

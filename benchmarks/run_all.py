@@ -63,13 +63,13 @@ def to_json(result) -> None:
 def endpoint_rows(repeats: int) -> list[dict]:
     import torch
 
-    from components.analysis import clear_analysis_cache
-    from components.polysemy import builtin_sets
-    from components.services import AppConfig, Services
-    from components.ui.attention_tab import attention_endpoint
-    from components.ui.polysemy_tab import polysemy_endpoint
-    from components.ui.predict_tab import predict_endpoint
-    from components.ui.tokens_tab import tokens_endpoint
+    from components.attention.tab import attention_endpoint
+    from components.core.analysis import clear_analysis_cache
+    from components.core.services import AppConfig, Services
+    from components.polysemy.compute import builtin_sets
+    from components.polysemy.tab import polysemy_endpoint
+    from components.predict.tab import predict_endpoint
+    from components.tokens.tab import tokens_endpoint
 
     services = Services(AppConfig(models=("minilm",), warm_up=False))
     model = services.model("minilm")
@@ -103,7 +103,7 @@ def endpoint_rows(repeats: int) -> list[dict]:
         rows.append(row(name, size, server, floor))
     # /polysemy: the first call for the set after "ready" (UMAP compiled, as `app.py` does at
     # start-up), then later calls moving the layer
-    from components.projection import start_warm_up
+    from components.polysemy.projection import start_warm_up
 
     start_warm_up().join()
     poly = polysemy_endpoint(services)
@@ -178,7 +178,7 @@ def main() -> int:
     torch.set_num_threads(1)  # what `python app.py` gives each of its 2 concurrent requests on 2 cores
     start = startup(args.port)
     rows = endpoint_rows(args.repeats)
-    from components.models import load_model
+    from components.core.models import load_model
 
     sizes = payload_sizes(load_model("minilm"))
     machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread/request"

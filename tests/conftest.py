@@ -16,7 +16,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from components.models import LoadedModel, load_model  # noqa: E402
+from components.core.models import LoadedModel, load_model  # noqa: E402
 from tests.tiny import CHINESE, ENGLISH, make_tiny_bert  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,7 +65,7 @@ def free_port() -> int:
 def app_server(tiny_en_dir, tiny_zh_dir):
     """The real app (minilm default, tiny models selectable) served on a free loopback port."""
     from app import build_demo, configure_queue, launch_options
-    from components.services import AppConfig, Services
+    from components.core.services import AppConfig, Services
 
     config = AppConfig(models=("minilm", str(tiny_en_dir), str(tiny_zh_dir), "bert-base-chinese"),
                        default_model="minilm", warm_up=False)

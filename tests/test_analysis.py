@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.analysis import analyze, char_span_to_tokens, clean_text
+from components.core.analysis import analyze, char_span_to_tokens, clean_text
 
 
 def test_shapes_and_rows_sum_to_one(tiny_en):

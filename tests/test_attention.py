@@ -9,10 +9,10 @@ import re
 import numpy as np
 import pytest
 
-from components.analysis import analyze
-from components.attention import attention_view, hide, is_punctuation, keep_mask, rollout, select
-from components.bertviz_offline import bertviz_document, bertviz_html, safe_json, shape_payload
-from components.figures_attention import attention_figure
+from components.attention.bertviz import bertviz_document, bertviz_html, safe_json, shape_payload
+from components.attention.compute import attention_view, hide, is_punctuation, keep_mask, rollout, select
+from components.attention.figures import attention_figure
+from components.core.analysis import analyze
 
 XSS = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
-from components.classify import (
+from components.core.classifier import (
     SHIPPED_CLASSIFIER,
     decide,
     load_classifier,
@@ -18,7 +18,7 @@ from components.classify import (
     probabilities,
     top_labels,
 )
-from components.training import TrainArgs, train
+from components.finetune.train import TrainArgs, train
 from tests.tiny import ENGLISH, make_tiny_bert, write_vocab
 
 GOEMOTIONS = Path(__file__).resolve().parents[2] / "shared" / "data" / "goemotions"
@@ -128,7 +128,7 @@ def test_shipped_classifier_is_small_and_complete():
 
 def test_shipped_classifier_meets_goemotions_target():
     """The issue's acceptance figure: macro-F1 >= 0.49 on the GoEmotions test split (takes ~1 min)."""
-    from components.cli_train import evaluate
+    from components.cli.train import evaluate
 
     m = evaluate(str(SHIPPED_CLASSIFIER), str(GOEMOTIONS), "test")
     assert m["n_examples"] == 5_427
@@ -139,7 +139,7 @@ def test_shipped_classifier_meets_goemotions_target():
 def _cli(argv):
     import argparse
 
-    from components.cli_train import add_evaluate_parser, add_train_parser
+    from components.cli.train import add_evaluate_parser, add_train_parser
 
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers()

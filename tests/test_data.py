@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components.data import XED_LABELS, DataError, MultiLabelSplit, load_dataset
+from components.finetune.data import XED_LABELS, DataError, MultiLabelSplit, load_dataset
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GOEMOTIONS = DATA / "goemotions"

@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from components.analysis import analyze
-from components.cli_embed import add_embed_parser
+from components.cli.embed import add_embed_parser
+from components.core.analysis import analyze
 
 
 def run(tmp_path, rows, *extra: str):

@@ -19,8 +19,8 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from components.classify import load_classifier
-from components.static_vectors import read_vectors
+from components.core.classifier import load_classifier
+from components.polysemy.static_vectors import read_vectors
 from tests.conftest import free_port
 
 LONG = "bank " * 20_000  # 100,000 characters
@@ -293,7 +293,7 @@ def test_ragged_glove_is_a_value_error_with_the_line(tmp_path):
 def serve(config) -> Iterator[Client]:
     """Another app in-process on a free port (like the session app), closed afterwards."""
     from app import build_demo, configure_queue, launch_options
-    from components.services import Services
+    from components.core.services import Services
 
     demo = configure_queue(build_demo(Services(config)), concurrency=2, max_size=20)
     demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
@@ -306,7 +306,7 @@ def serve(config) -> Iterator[Client]:
 
 @pytest.fixture(scope="module")
 def broken_client(tmp_path_factory, tiny_en_dir):
-    from components.services import AppConfig
+    from components.core.services import AppConfig
 
     folder = tmp_path_factory.mktemp("broken")
     (folder / "clf").mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.load_test import run_load
-from components.models import load_counts
+from components.core.models import load_counts
 
 pytestmark = [pytest.mark.slow]
 

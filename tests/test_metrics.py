@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from components.metrics import multilabel_metrics, sigmoid, softmax, tune_thresholds
+from components.finetune.metrics import multilabel_metrics, sigmoid, softmax, tune_thresholds
 
 NAMES = ("a", "b", "c")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components import models
-from components.models import PRESETS, ModelUnavailable, load_model
+from components.core import models
+from components.core.models import PRESETS, ModelUnavailable, load_model
 
 
 def test_presets_name_the_required_models():

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.analysis import analyze
-from components.polysemy import (
+from components.core.analysis import analyze
+from components.polysemy.compute import (
     builtin_sets,
     layer_curve,
     locate,
@@ -136,7 +136,8 @@ def test_hang_xing_set_runs_on_the_chinese_vocabulary(tiny_zh):
 
 
 def test_without_any_glove_english_falls_back_to_the_labelled_input_table(tiny_en, monkeypatch):
-    from components import polysemy, static_vectors
+    from components.polysemy import compute as polysemy
+    from components.polysemy import static_vectors
 
     monkeypatch.setattr(static_vectors, "SHARED_GLOVE", static_vectors.SHARED_GLOVE.with_name("absent.txt"))
     monkeypatch.setattr(static_vectors, "cache_dir", lambda: static_vectors.SHARED_GLOVE.parent / "no-cache")

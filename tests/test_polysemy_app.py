@@ -7,7 +7,7 @@ import json
 import pytest
 from gradio_client.exceptions import AppError
 
-from components.polysemy import builtin_sets
+from components.polysemy.compute import builtin_sets
 
 BANK = builtin_sets()["bank"]
 PINGGUO = builtin_sets()["pingguo"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.analysis import analyze
-from components.classify import SHIPPED_CLASSIFIER, load_classifier
-from components.figures import label_scores_figure
-from components.predict import predict
+from components.core.analysis import analyze
+from components.core.classifier import SHIPPED_CLASSIFIER, load_classifier
+from components.core.figures import label_scores_figure
+from components.predict.compute import predict
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_several_labels_can_be_true_at_once(shipped):
 
 
 def test_analysis_logits_match_the_batched_classifier(shipped):
-    from components.classify import predict_texts
+    from components.core.classifier import predict_texts
 
     text = "I'm worried the bus won't come and I'll miss my exam."
     pred = predict(shipped, analyze(shipped.model, text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components import projection
+from components.polysemy import projection
 
 
 @pytest.fixture(scope="module", autouse=True)

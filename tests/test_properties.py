@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from components.analysis import MAX_CHARS, Analysis, analyze, char_span_to_tokens, clean_text
-from components.attention import VIEWS, attention_view, rollout
-from components.polysemy import locate, parse_lines, parse_span
-from components.static_vectors import read_vectors
+from components.attention.compute import VIEWS, attention_view, rollout
+from components.core.analysis import MAX_CHARS, Analysis, analyze, char_span_to_tokens, clean_text
+from components.polysemy.compute import locate, parse_lines, parse_span
+from components.polysemy.static_vectors import read_vectors
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

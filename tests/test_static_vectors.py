@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components import static_vectors as sv
+from components.polysemy import static_vectors as sv
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.analysis import analyze
-from components.tokens import token_table
+from components.core.analysis import analyze
+from components.tokens.compute import token_table
 
 
 def test_embedding_sum_matches_model_output_on_tiny(tiny_en):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from components.classify import load_classifier, predict_texts
-from components.models import load_model
-from components.training import TrainArgs, train
+from components.core.classifier import load_classifier, predict_texts
+from components.core.models import load_model
+from components.finetune.train import TrainArgs, train
 from tests.tiny import ENGLISH, make_tiny_bert
 
 MONEY = ["the bank raised interest rates", "my loan and deposit", "the bank opened an account",

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from components.analysis import MAX_CHARS, analyze, char_span_to_tokens, clean_text, normalize_text
-from components.models import LoadedModel
-from components.static_vectors import GloveMissing, StaticVectors, input_embedding_vectors, load_vectors
+from components.core.analysis import MAX_CHARS, analyze, char_span_to_tokens, clean_text, normalize_text
+from components.core.models import LoadedModel
+from components.polysemy.static_vectors import GloveMissing, StaticVectors, input_embedding_vectors, load_vectors
 
 __all__ = [
     "MAX_SENTENCES", "MAX_TARGET", "SETS_DIR", "BuiltinSet", "Line", "Occurrences", "Separation", "builtin_sets",
@@ -31,7 +31,7 @@ __all__ = [
     "static_space", "word_vectors",
 ]
 
-SETS_DIR = Path(__file__).resolve().parents[1] / "assets" / "polysemy"
+SETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "polysemy"
 SUFFIXES = ("", "s", "es", "ed", "ing")
 MAX_SENTENCES = 64  # each sentence is one forward pass; the built-in sets have 16-20
 MAX_TARGET = 100  # a word or a short phrase

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from components.models import PRESETS, model_status
-from components.services import Services
+from components.core.models import PRESETS, model_status
+from components.core.services import Services
 
 STRINGS = {
     "en": {

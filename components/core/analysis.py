@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from components.models import LoadedModel
+from components.core.models import LoadedModel
 
 __all__ = ["Analysis", "analyze", "char_span_to_tokens", "clean_text", "clear_analysis_cache", "normalize_text"]
 

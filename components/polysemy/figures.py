@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from components.figures import base_layout, safe_label
-from components.polysemy import Separation
+from components.core.figures import base_layout, safe_label
+from components.polysemy.compute import Separation
 
 __all__ = ["contextual_space_figure", "cosine_matrix_figure", "layer_curve_figure", "static_space_figure"]
 

@@ -7,10 +7,10 @@ import html
 import gradio as gr
 import plotly.graph_objects as go
 
-from components.analysis import MAX_CHARS, analyze
-from components.figures import label_scores_figure
-from components.predict import Prediction, predict
-from components.services import Services
+from components.core.analysis import MAX_CHARS, analyze
+from components.core.figures import label_scores_figure
+from components.core.services import Services
+from components.predict.compute import Prediction, predict
 from components.ui.errors import show_warnings, user_errors
 from components.ui.i18n import examples
 

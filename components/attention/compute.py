@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from components.analysis import Analysis
+from components.core.analysis import Analysis
 
 __all__ = ["VIEWS", "AttentionView", "attention_view", "hide", "is_punctuation", "keep_mask", "rollout", "select"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from components.analysis import Analysis
-from components.models import LoadedModel
+from components.core.analysis import Analysis
+from components.core.models import LoadedModel
 
 __all__ = ["TokenRow", "TokenTable", "token_table", "TABLE_HEADERS"]
 

@@ -22,10 +22,10 @@ import torch
 from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup
 
-from components.classify import FORMAT_VERSION, MeanPoolHead, encode_batches, pad_batch
-from components.data import MultiLabelSplit, load_dataset
-from components.metrics import multilabel_metrics, sigmoid, tune_thresholds
-from components.models import PRESETS, load_model
+from components.core.classifier import FORMAT_VERSION, MeanPoolHead, encode_batches, pad_batch
+from components.core.models import PRESETS, load_model
+from components.finetune.data import MultiLabelSplit, load_dataset
+from components.finetune.metrics import multilabel_metrics, sigmoid, tune_thresholds
 
 __all__ = ["METHODS", "TrainArgs", "TrainResult", "train", "LORA_TARGETS"]
 

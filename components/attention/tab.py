@@ -11,14 +11,14 @@ from __future__ import annotations
 import gradio as gr
 import plotly.graph_objects as go
 
-from components.analysis import Analysis
-from components.attention import VIEWS, attention_view
-from components.bertviz_offline import bertviz_html, shape_payload
-from components.figures_attention import attention_figure
-from components.services import Services
+from components.attention.bertviz import bertviz_html, shape_payload
+from components.attention.compute import VIEWS, attention_view
+from components.attention.figures import attention_figure
+from components.core.analysis import Analysis
+from components.core.services import Services
 from components.ui.errors import show_warnings, user_errors
 from components.ui.i18n import examples
-from components.ui.inputs import sentence_pair
+from components.ui.widgets import sentence_pair
 
 STRINGS = {
     "en": {

@@ -43,7 +43,7 @@ __all__ = [
 GLOVE_URL = "https://nlp.stanford.edu/data/glove.6B.zip"
 GLOVE_HUB = ("stanfordnlp/glove", "glove.6B.zip")
 GLOVE_FILE = "glove.6B.100d.txt"
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED_GLOVE = REPO.parent / "shared" / "data" / "glove" / "glove.6B.100d.top2604.txt"
 
 

@@ -7,12 +7,12 @@ import html
 import gradio as gr
 import plotly.graph_objects as go
 
-from components.figures import embedding_norms_figure
-from components.services import Services
-from components.tokens import TABLE_HEADERS, TokenTable, token_table
+from components.core.figures import embedding_norms_figure
+from components.core.services import Services
+from components.tokens.compute import TABLE_HEADERS, TokenTable, token_table
 from components.ui.errors import show_warnings, user_errors
 from components.ui.i18n import examples
-from components.ui.inputs import sentence_pair
+from components.ui.widgets import sentence_pair
 
 STRINGS = {
     "en": {

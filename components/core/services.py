@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.analysis import Analysis, analyze
-from components.models import DEFAULT_MODEL, PRESETS, LoadedModel, load_model, model_status
+from components.core.analysis import Analysis, analyze
+from components.core.models import DEFAULT_MODEL, PRESETS, LoadedModel, load_model, model_status
 
 __all__ = ["AppConfig", "Services"]
 
@@ -50,6 +50,6 @@ class Services:
 
     def classifier(self):
         """The configured classifier (default: the shipped one under assets/), loaded once."""
-        from components.classify import SHIPPED_CLASSIFIER, load_classifier
+        from components.core.classifier import SHIPPED_CLASSIFIER, load_classifier
 
         return load_classifier(self.config.classifier or SHIPPED_CLASSIFIER)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from components.analysis import Analysis
-from components.classify import Classifier, decide, probabilities
+from components.core.analysis import Analysis
+from components.core.classifier import Classifier, decide, probabilities
 
 __all__ = ["Prediction", "predict"]
 

@@ -14,16 +14,11 @@ import gradio as gr
 import numpy as np
 import plotly.graph_objects as go
 
-from components import projection
-from components.analysis import MAX_CHARS
-from components.figures_polysemy import (
-    contextual_space_figure,
-    cosine_matrix_figure,
-    layer_curve_figure,
-    static_space_figure,
-)
-from components.models import PRESETS, LoadedModel, fetch_hint, model_status
-from components.polysemy import (
+from components.core.analysis import MAX_CHARS
+from components.core.models import PRESETS, LoadedModel, fetch_hint, model_status
+from components.core.services import Services
+from components.polysemy import projection
+from components.polysemy.compute import (
     Occurrences,
     Separation,
     builtin_sets,
@@ -37,8 +32,13 @@ from components.polysemy import (
     static_space,
     word_vectors,
 )
-from components.services import Services
-from components.static_vectors import StaticVectors
+from components.polysemy.figures import (
+    contextual_space_figure,
+    cosine_matrix_figure,
+    layer_curve_figure,
+    static_space_figure,
+)
+from components.polysemy.static_vectors import StaticVectors
 from components.ui.errors import show_warnings, user_errors
 
 STRINGS = {

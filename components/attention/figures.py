@@ -16,8 +16,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.attention import AttentionView
-from components.figures import FONT, base_layout, safe_label, token_ticks
+from components.attention.compute import AttentionView
+from components.core.figures import FONT, base_layout, safe_label, token_ticks
 
 __all__ = ["attention_figure", "grid_figure", "heatmap_figure", "rollout_figure"]
 
@@ -133,7 +133,7 @@ def rollout_figure(view: AttentionView, title: str) -> go.Figure:
 
 
 def attention_figure(view: AttentionView, title: str) -> go.Figure:
-    """The figure for any view of ``components.attention``."""
+    """The figure for any view of ``components.attention.compute``."""
     if view.view == "grid":
         return grid_figure(view, title)
     if view.view == "rollout":

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 if TYPE_CHECKING:
-    from components.tokens import TokenTable
+    from components.tokens.compute import TokenTable
 
 FONT = dict(family="Noto Sans, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size=14)
 COLORS = {"token": "#4C78A8", "segment": "#F58518", "position": "#54A24B", "input": "#B279A2"}

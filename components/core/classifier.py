@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from components.metrics import sigmoid, softmax
-from components.models import LoadedModel, load_model
+from components.core.models import LoadedModel, load_model
+from components.finetune.metrics import sigmoid, softmax
 
 __all__ = [
     "FORMAT_VERSION", "SHIPPED_CLASSIFIER", "Classifier", "MeanPoolHead", "clear_classifier_cache",
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-SHIPPED_CLASSIFIER = Path(__file__).resolve().parent.parent / "assets" / "classifier"
+SHIPPED_CLASSIFIER = Path(__file__).resolve().parents[2] / "assets" / "classifier"
 MULTI_LABEL = "multi_label_classification"
 
 

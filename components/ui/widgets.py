@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from components.analysis import MAX_CHARS
+from components.core.analysis import MAX_CHARS
 
 STRINGS = {
     "en": {"sentence_a": "Sentence A", "sentence_b": "Sentence B (optional: makes a sentence pair)"},

@@ -36,7 +36,7 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def add_evaluate_parser(subparsers) -> argparse.ArgumentParser:
-    from components.classify import SHIPPED_CLASSIFIER
+    from components.core.classifier import SHIPPED_CLASSIFIER
 
     p = subparsers.add_parser("evaluate", help="score a saved classifier on a dataset split",
                               description="Evaluate a classifier with its saved per-label thresholds.")
@@ -52,7 +52,7 @@ def add_evaluate_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from components.training import TrainArgs, train
+    from components.finetune.train import TrainArgs, train
 
     result = train(TrainArgs(
         data=args.data, base=args.base, method=args.method, out=args.out, epochs=args.epochs, lr=args.lr,
@@ -70,9 +70,9 @@ def run_train(args: argparse.Namespace) -> int:
 def evaluate(classifier_path: str, data: str, split: str = "test", batch_size: int = 64,
              limit: int | None = None) -> dict:
     """Metrics of a classifier on a split, with its own thresholds (argmax for single-label models)."""
-    from components.classify import decide, load_classifier, predict_texts
-    from components.data import load_dataset
-    from components.metrics import multilabel_metrics
+    from components.core.classifier import decide, load_classifier, predict_texts
+    from components.finetune.data import load_dataset
+    from components.finetune.metrics import multilabel_metrics
 
     clf = load_classifier(classifier_path)
     ds = load_dataset(data, split).limit(limit)
@@ -100,8 +100,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-if __name__ == "__main__":  # python -m components.cli_train train|evaluate ...
-    parser = argparse.ArgumentParser(prog="python -m components.cli_train")
+if __name__ == "__main__":  # python -m components.cli.train train|evaluate ...
+    parser = argparse.ArgumentParser(prog="python -m components.cli.train")
     sub = parser.add_subparsers(required=True)
     add_train_parser(sub)
     add_evaluate_parser(sub)

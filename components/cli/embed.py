@@ -54,7 +54,7 @@ def read_spans(path: Path) -> list[tuple[int, str, int, int]]:
 
 def embed_spans(model, spans: list[tuple[int, str, int, int]], layer: str, source: str = "input") -> np.ndarray:
     """Mean-pooled span vectors at one layer (N, H) or all layers (N, L+1, H)."""
-    from components.analysis import analyze, char_span_to_tokens
+    from components.core.analysis import analyze, char_span_to_tokens
 
     n_layers = int(model.config.num_hidden_layers)
     if layer != "all":
@@ -81,7 +81,7 @@ def embed_spans(model, spans: list[tuple[int, str, int, int]], layer: str, sourc
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
-    from components.models import load_model
+    from components.core.models import load_model
 
     try:
         spans = read_spans(Path(args.input))
