@@ -64,12 +64,13 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def app_server(tiny_en_dir, tiny_zh_dir):
     """The real app (minilm default, tiny models selectable) served on a free loopback port."""
-    from app import build_demo, configure_queue, launch_options
+    from components.cli.serve import configure_queue
     from components.core.services import AppConfig, Services
+    from components.ui.shell import build_demo, launch_options
 
     config = AppConfig(models=("minilm", str(tiny_en_dir), str(tiny_zh_dir), "bert-base-chinese"),
-                       default_model="minilm", warm_up=False)
-    demo = configure_queue(build_demo(Services(config)), concurrency=4, max_size=200)
+                       default_model="minilm", warm_up=False, concurrency=4)
+    demo = configure_queue(build_demo(Services(config)), max_size=200)
     demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
                 **launch_options(demo))
     yield demo

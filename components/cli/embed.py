@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["add_embed_parser", "cmd_embed", "embed_spans", "read_spans"]
+__all__ = ["register", "cmd_embed", "embed_spans", "read_spans"]
 
 
 def read_spans(path: Path) -> list[tuple[int, str, int, int]]:
@@ -54,7 +54,7 @@ def read_spans(path: Path) -> list[tuple[int, str, int, int]]:
 
 def embed_spans(model, spans: list[tuple[int, str, int, int]], layer: str, source: str = "input") -> np.ndarray:
     """Mean-pooled span vectors at one layer (N, H) or all layers (N, L+1, H)."""
-    from components.core.analysis import analyze, char_span_to_tokens
+    from components.core.analysis import analyze, char_span_to_tokens, pool_span
 
     n_layers = int(model.config.num_hidden_layers)
     if layer != "all":
@@ -75,7 +75,7 @@ def embed_spans(model, spans: list[tuple[int, str, int, int]], layer: str, sourc
             tokens = char_span_to_tokens(analysis, start - shift, end - shift)
         except ValueError as exc:
             raise ValueError(f"{source} line {number}: {exc}") from None
-        pooled = analysis.hidden_states[:, tokens].mean(axis=1)
+        pooled = pool_span(analysis, tokens)
         rows.append(pooled if layer == "all" else pooled[int(layer)])
     return np.stack(rows).astype(np.float32)
 
@@ -97,7 +97,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_embed_parser(subparsers) -> argparse.ArgumentParser:
+def register(subparsers) -> argparse.ArgumentParser:
     """Register `embed` on the app's subparsers; returns the new parser."""
     parser = subparsers.add_parser(
         "embed", help="write contextual vectors of character spans (JSONL in, .npy out)",

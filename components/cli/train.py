@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-__all__ = ["add_train_parser", "add_evaluate_parser", "run_train", "run_evaluate"]
+__all__ = ["add_evaluate_parser", "add_train_parser", "evaluate", "register", "run_evaluate", "run_train"]
 
 
 def add_train_parser(subparsers) -> argparse.ArgumentParser:
@@ -100,10 +99,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-if __name__ == "__main__":  # python -m components.cli.train train|evaluate ...
-    parser = argparse.ArgumentParser(prog="python -m components.cli.train")
-    sub = parser.add_subparsers(required=True)
+def register(sub) -> None:
     add_train_parser(sub)
     add_evaluate_parser(sub)
-    ns = parser.parse_args()
-    sys.exit(ns.func(ns))

@@ -1,26 +1,71 @@
 """One forward pass per (model, text): tokens, offsets, attentions, hidden states, logits.
 
-Design decision: every view (Tokens, Attention, Polysemy, Predict) reads the same frozen
-``Analysis``, computed once and kept in a byte-bounded LRU cache, so switching tabs, layers
-or heads never runs the model again. Token/character alignment lives here, in
-``char_span_to_tokens``, and nowhere else.
+Design decision: every view reads the same frozen ``Analysis``, computed once and kept in the
+one byte-bounded, single-flight cache, so switching tabs, layers or heads never runs the model
+again, and thirty students pressing the same example cause one forward pass. A view that needs
+only the logits (Predict) asks for ``detail="logits"``: the model runs without collecting
+attentions and hidden states, and a full analysis already in the cache serves it too.
+
+Token/character alignment (``char_span_to_tokens``) and span pooling (``pool_span``) live here
+and nowhere else. Segments come from the tokenizer's ``sequence_ids`` (sentence A = 0, B = 1),
+so BERT, DistilBERT (no segment embeddings) and RoBERTa (``<s> A </s></s> B </s>``) read alike.
 """
 
 from __future__ import annotations
 
-import threading
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from components.core.cache import Cache
+from components.core.messages import Msg, UserError, register
 from components.core.models import LoadedModel
+from components.core.text import MAX_CHARS, clean_text, normalize_text
 
-__all__ = ["Analysis", "analyze", "char_span_to_tokens", "clean_text", "clear_analysis_cache", "normalize_text"]
+__all__ = ["MAX_CHARS", "Analysis", "analyze", "char_span_to_tokens", "clean_text", "is_chinese", "normalize_text",
+           "pool_span", "require_language"]
 
-MAX_CHARS = 20_000  # beyond this even a 512-token window is a small prefix; refuse early
+register({
+    "analysis_truncated": (
+        "The input has {full} tokens; {model} reads at most {shown}, so only the first {shown} are used.",
+        "输入共有 {full} 个词元；{model} 最多读取 {shown} 个，因此只使用前 {shown} 个。"),
+    "analysis_typed_special": (
+        "The text contains {tokens} typed as text: BERT's tokenizer reads them as its own special tokens "
+        "(the same ids it adds itself), not as words.",
+        "文本中直接输入了 {tokens}：BERT 的分词器把它们当作自己的特殊词元（与它自动添加的编号相同），而不是普通的词。"),
+    "analysis_mostly_unk": (
+        "{share:.0%} of the tokens are [UNK]: this model's vocabulary does not cover this text.",
+        "{share:.0%} 的词元是 [UNK]：这个模型的词表覆盖不了这段文字。"),
+    "analysis_nothing_to_read": (
+        "BERT's tokenizer finds nothing to read in the {what}: it holds only invisible, control or unsupported "
+        "characters. Type a sentence with letters or characters.",
+        "BERT 的分词器在{what}中读不到任何内容：其中只有不可见字符、控制字符或不支持的字符。请输入包含文字的句子。"),
+    "analysis_needs_chinese_model": (
+        "This text is Chinese, but {model} reads English only: its vocabulary has no Chinese characters, so BERT "
+        "would see only [UNK]. Choose bert-base-chinese in the Model menu. If it is not on this machine, run "
+        "`python app.py prefetch bert-base-chinese` where there is internet (or set HF_ENDPOINT to a Hub mirror).",
+        "这段文字是中文，但 {model} 只能读英文：它的词表里没有汉字，BERT 只会看到 [UNK]。请在“模型”菜单中选择 "
+        "bert-base-chinese。如果这台电脑上还没有它，请在能上网的地方运行 `python app.py prefetch bert-base-chinese`"
+        "（或把 HF_ENDPOINT 设为 Hub 镜像）。"),
+    "analysis_span_outside": (
+        "The span {start}:{end} is outside the sentence (length {length}).",
+        "范围 {start}:{end} 超出了句子（长度 {length}）。"),
+    "analysis_span_special": (
+        "'{quote}' is read as BERT's special token {tokens}, not as a word, so it has no word vector. "
+        "Choose a word of the sentence.",
+        "“{quote}”被读作 BERT 的特殊词元 {tokens}，不是普通的词，所以没有词向量。请选择句子中的一个词。"),
+    "analysis_span_truncated": (
+        "'{quote}' is not among the tokens the model read (it was cut off by truncation). Use a shorter sentence.",
+        "“{quote}”不在模型读取的词元中（被截断了）。请使用更短的句子。"),
+    "analysis_span_unk": (
+        "'{quote}' is [UNK] for {model}: its vocabulary does not have it. Choose a model whose vocabulary covers "
+        "this language (e.g. bert-base-chinese for Chinese).",
+        "对 {model} 来说，“{quote}”是 [UNK]：它的词表里没有这个词。请选择词表覆盖这种语言的模型（中文请用 bert-base-chinese）。"),
+})
+
+DETAILS = ("full", "logits")
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,12 +81,19 @@ class Analysis:
     word_ids: tuple[int | None, ...]
     special: np.ndarray  # (T,) bool: [CLS], [SEP], [PAD]...
     segment_ids: np.ndarray  # (T,) 0 = sentence A, 1 = sentence B
-    attentions: np.ndarray  # (L, H, T, T) float32, rows sum to 1
-    hidden_states: np.ndarray  # (L+1, T, D) float32; [0] is the embedding-layer output
+    attentions: np.ndarray | None  # (L, H, T, T) float32, rows sum to 1 ("full" detail)
+    hidden_states: np.ndarray | None  # (L+1, T, D) float32; [0] is the embedding-layer output ("full")
     logits: np.ndarray | None  # (C,) when the model has a classification head
     truncated: bool
     n_tokens_full: int  # length before truncation
-    unk_fraction: float  # share of non-special tokens that are [UNK]
+    unknown: np.ndarray  # (T,) bool: the tokenizer's unknown token ([UNK], <unk>)
+    detail: str = "full"
+
+    @property
+    def unk_fraction(self) -> float:
+        """Share of the non-special tokens that are unknown to the vocabulary."""
+        regular = ~self.special
+        return float(self.unknown[regular].mean()) if regular.any() else 0.0
 
     @property
     def n_tokens(self) -> int:
@@ -49,194 +101,131 @@ class Analysis:
 
     @property
     def n_layers(self) -> int:
-        return int(self.attentions.shape[0])
+        return int(self.attentions.shape[0]) if self.attentions is not None else 0
 
     @property
     def n_heads(self) -> int:
-        return int(self.attentions.shape[1])
+        return int(self.attentions.shape[1]) if self.attentions is not None else 0
 
     @property
     def nbytes(self) -> int:
-        return int(self.attentions.nbytes + self.hidden_states.nbytes)
+        return sum(int(a.nbytes) for a in (self.attentions, self.hidden_states, self.input_ids) if a is not None)
 
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Msg]:
         """Things the student should be told about this input."""
         notes = []
         if self.truncated:
-            notes.append(
-                f"The input has {self.n_tokens_full} tokens; {self.model_name} reads at most "
-                f"{self.n_tokens}, so only the first {self.n_tokens} are shown."
-            )
+            notes.append(Msg("analysis_truncated", full=self.n_tokens_full, model=self.model_name, shown=self.n_tokens))
         typed = [t for t, sp, (a, b) in zip(self.tokens, self.special, self.offsets) if sp and b > a]
         if typed:
-            notes.append(
-                f"The text contains {', '.join(dict.fromkeys(typed))} typed as text: BERT's tokenizer reads "
-                "them as its own special tokens (the same ids it adds itself), not as words."
-            )
+            notes.append(Msg("analysis_typed_special", tokens=list(dict.fromkeys(typed))))
         if self.unk_fraction >= 0.5:
-            notes.append(
-                f"{self.unk_fraction:.0%} of the tokens are [UNK]: this model's vocabulary does not "
-                "cover this text (for Chinese, choose bert-base-chinese)."
-            )
+            notes.append(Msg("analysis_mostly_unk", share=self.unk_fraction))
         return notes
 
 
-def normalize_text(text: str) -> str:
-    """NFC, stripped, with NUL, other control characters and lone surrogates turned into spaces
-    (noise to BERT, and they break JSON and some renderers)."""
-    text = "".join(" " if unicodedata.category(c) in {"Cc", "Cs"} and c not in "\t\n" else c for c in text)
-    return unicodedata.normalize("NFC", text).strip()
+_analyses: Cache[Analysis] = Cache("analyses", max_bytes=1_500_000_000, size=lambda a: a.nbytes)
 
 
-def clean_text(text: str | None, what: str = "text") -> str:
-    """Normalise user text; raise ValueError with the fix when nothing usable is left."""
-    if text is None:
-        text = ""
-    if not isinstance(text, str):
-        raise ValueError(f"The {what} must be a string.")
-    text = normalize_text(text)
-    if not text:
-        raise ValueError(f"The {what} is empty: type a sentence first.")
-    if len(text) > MAX_CHARS:
-        raise ValueError(
-            f"The {what} has {len(text):,} characters; BERT reads at most 512 tokens. "
-            f"Paste at most {MAX_CHARS:,} characters (a paragraph or two)."
-        )
-    return text
+def _cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0002ffff"
 
 
-class _LRU:
-    """Thread-safe LRU bounded by total bytes, since one BERT-base 512-token pass is ~150 MB."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple, Analysis] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: tuple) -> Analysis | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
-            else:
-                self.misses += 1
-            return item
-
-    def put(self, key: tuple, value: Analysis) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > 1 and sum(v.nbytes for v in self._items.values()) > self.max_bytes:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+def is_chinese(text: str) -> bool:
+    """At least half of the letters are Chinese characters."""
+    letters = [c for c in text if unicodedata.category(c).startswith("L")]
+    return bool(letters) and 2 * sum(_cjk(c) for c in letters) >= len(letters)
 
 
-_cache = _LRU(max_bytes=1_500_000_000)
+def require_language(model: LoadedModel, *texts: str | None) -> None:
+    """One clear message instead of a screen of [UNK]s: Chinese text on an English-only model."""
+    if model.language == "en" and any(t and is_chinese(t) for t in texts):
+        raise UserError("analysis_needs_chinese_model", model=model.name)
 
 
-def clear_analysis_cache() -> None:
-    _cache.clear()
-
-
-def analyze(model: LoadedModel, text: str, text_pair: str | None = None, *, max_length: int | None = None) -> Analysis:
-    """Tokenize and run the encoder once; cached by (model, text, pair, max_length)."""
+def analyze(model: LoadedModel, text: str, text_pair: str | None = None, *, max_length: int | None = None,
+            detail: str = "full") -> Analysis:
+    """Tokenize and run the model once; cached (single flight) by (model, text, pair, limit, detail)."""
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {DETAILS}")
     text = clean_text(text)
-    text_pair = clean_text(text_pair, "second sentence") if text_pair and text_pair.strip() else None
+    text_pair = clean_text(text_pair, Msg("text_what_second")) if text_pair and text_pair.strip() else None
+    require_language(model, text, text_pair)
     limit = min(max_length or model.max_length, model.max_length)
     key = (model.name, text, text_pair, limit)
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached
-    result = _run(model, text, text_pair, limit)
-    _cache.put(key, result)
-    return result
+    if detail == "logits":
+        full = _analyses.get((*key, "full"))
+        if full is not None:
+            return full
+    return _analyses.get_or_compute((*key, detail), lambda: _run(model, text, text_pair, limit, detail))
 
 
-def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int) -> Analysis:
+def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detail: str) -> Analysis:
     tok = model.tokenizer
     full_len = len(tok(text, text_pair, add_special_tokens=True)["input_ids"])
-    enc = tok(
-        text, text_pair, truncation="longest_first" if full_len > limit else False, max_length=limit,
-        return_offsets_mapping=True, return_token_type_ids=True, return_special_tokens_mask=True,
-    )
+    enc = tok(text, text_pair, truncation="longest_first" if full_len > limit else False, max_length=limit,
+              return_offsets_mapping=True, return_special_tokens_mask=True)
+    ids = list(enc["input_ids"])
     # [CLS], [SEP], [MASK]... typed by the student are matched as special tokens by the tokenizer (same
     # ids as the ones it adds) but left out of its mask: flag them too, so tables and views are honest.
     special_ids = set(tok.all_special_ids) - {tok.unk_token_id}
-    special = np.array([bool(m) or i in special_ids for m, i in zip(enc["special_tokens_mask"], enc["input_ids"])],
-                       dtype=bool)
-    for segment, what in ((0, "text"), (1, "second sentence")):
+    special = np.array([bool(m) or i in special_ids for m, i in zip(enc["special_tokens_mask"], ids)], dtype=bool)
+    segments = np.zeros(len(ids), dtype=np.int64)
+    current = 0
+    for index, seq in enumerate(enc.sequence_ids()):
+        current = seq if seq is not None else current
+        segments[index] = current
+    for segment, what in ((0, "text_what_text"), (1, "text_what_second")):
         if segment == 1 and text_pair is None:
             continue
-        if not any(b > a for (a, b), s in zip(enc["offset_mapping"], enc["token_type_ids"]) if s == segment):
-            raise ValueError(f"BERT's tokenizer finds nothing to read in the {what}: it holds only invisible, "
-                             "control or unsupported characters. Type a sentence with letters or characters.")
-    ids = torch.tensor([enc["input_ids"]])
-    mask = torch.ones_like(ids)
-    segments = torch.tensor([enc["token_type_ids"]])
+        if not any(b > a for (a, b), s, sp in zip(enc["offset_mapping"], segments, special) if s == segment):
+            raise UserError("analysis_nothing_to_read", what=Msg(what))
+    input_ids = torch.tensor([ids])
+    mask = torch.ones_like(input_ids)
+    full = detail == "full"
     with torch.inference_mode():
-        out = model.encoder(input_ids=ids, attention_mask=mask, token_type_ids=segments,
-                            output_attentions=True, output_hidden_states=True)
-        logits = model.head(out.last_hidden_state, mask)[0].float().numpy() if model.head else None
-    attentions = torch.stack(out.attentions)[:, 0].float().numpy()
-    hidden = torch.stack(out.hidden_states)[:, 0].float().numpy()
-    unk_id = tok.unk_token_id
-    regular = ~special
-    unk = float(np.mean(np.array(enc["input_ids"])[regular] == unk_id)) if regular.any() else 0.0
-    for arr in (attentions, hidden, special):
-        arr.setflags(write=False)
+        logits, attentions, hidden = model.run(input_ids, mask, torch.tensor([segments]), attentions=full, hidden=full)
+    attentions = torch.stack(attentions)[:, 0].float().numpy() if full else None
+    hidden = torch.stack(hidden)[:, 0].float().numpy() if full else None
+    logits = logits[0].float().numpy() if logits is not None else None
+    unknown = np.array(ids) == tok.unk_token_id
+    for arr in (attentions, hidden, special, segments, logits, unknown):
+        if arr is not None:
+            arr.setflags(write=False)
     return Analysis(
-        model_name=model.name,
-        text=text,
-        text_pair=text_pair,
-        tokens=tuple(tok.convert_ids_to_tokens(enc["input_ids"])),
-        input_ids=np.array(enc["input_ids"], dtype=np.int64),
-        offsets=tuple((int(a), int(b)) for a, b in enc["offset_mapping"]),
-        word_ids=tuple(enc.word_ids()),
-        special=special,
-        segment_ids=np.array(enc["token_type_ids"], dtype=np.int64),
-        attentions=attentions,
-        hidden_states=hidden,
-        logits=logits,
-        truncated=full_len > limit,
-        n_tokens_full=full_len,
-        unk_fraction=unk,
+        model_name=model.name, text=text, text_pair=text_pair, tokens=tuple(tok.convert_ids_to_tokens(ids)),
+        input_ids=np.array(ids, dtype=np.int64), offsets=tuple((int(a), int(b)) for a, b in enc["offset_mapping"]),
+        word_ids=tuple(enc.word_ids()), special=special, segment_ids=segments, attentions=attentions,
+        hidden_states=hidden, logits=logits, truncated=full_len > limit, n_tokens_full=full_len, unknown=unknown,
+        detail=detail,
     )
 
 
 def char_span_to_tokens(analysis: Analysis, start: int, end: int, segment: int = 0) -> list[int]:
     """Indices of the tokens whose characters overlap ``text[start:end]`` of one segment.
 
-    Works for WordPiece splits (##), Chinese characters (one token each), accents (offsets
-    refer to the original text) and repeated words (the span picks the occurrence).
-    Raises ValueError when the span is empty, out of range, truncated away or only [UNK].
+    Works for WordPiece splits (##), BPE pieces (Ġ), Chinese characters (one token each), accents
+    (offsets refer to the original text) and repeated words (the span picks the occurrence).
+    Raises UserError when the span is empty, out of range, truncated away or only [UNK].
     """
     source = analysis.text if segment == 0 else (analysis.text_pair or "")
     if not 0 <= start < end <= len(source):
-        raise ValueError(f"The span {start}:{end} is outside the sentence (length {len(source)}).")
-    picked = [
-        i for i, ((a, b), seg, sp) in enumerate(zip(analysis.offsets, analysis.segment_ids, analysis.special))
-        if not sp and seg == segment and a < end and b > start and b > a
-    ]
+        raise UserError("analysis_span_outside", start=start, end=end, length=len(source))
+    quote = source[start:end][:60]
+    overlapping = [i for i, ((a, b), seg) in enumerate(zip(analysis.offsets, analysis.segment_ids))
+                   if seg == segment and a < end and b > start and b > a]
+    picked = [i for i in overlapping if not analysis.special[i]]
     if not picked:
-        typed = [analysis.tokens[i] for i, ((a, b), seg) in enumerate(zip(analysis.offsets, analysis.segment_ids))
-                 if seg == segment and a < end and b > start and b > a]
-        if typed:
-            raise ValueError(f"'{source[start:end]}' is read as BERT's special token {', '.join(typed)}, not as a "
-                             "word, so it has no word vector. Choose a word of the sentence.")
-        raise ValueError(
-            f"'{source[start:end]}' is not among the tokens the model read "
-            "(it was cut off by truncation). Use a shorter sentence."
-        )
-    unk = analysis.tokens and all(analysis.tokens[i] == "[UNK]" for i in picked)
-    if unk:
-        raise ValueError(
-            f"'{source[start:end]}' is [UNK] for {analysis.model_name}: its vocabulary does not have it. "
-            "Choose a model whose vocabulary covers this language (e.g. bert-base-chinese for Chinese)."
-        )
+        if overlapping:
+            raise UserError("analysis_span_special", quote=quote, tokens=[analysis.tokens[i] for i in overlapping])
+        raise UserError("analysis_span_truncated", quote=quote)
+    if analysis.unknown[picked].all():
+        raise UserError("analysis_span_unk", quote=quote, model=analysis.model_name)
     return picked
+
+
+def pool_span(analysis: Analysis, index: list[int]) -> np.ndarray:
+    """The one pooling rule: the mean of the span's pieces at every layer, (L+1, D)."""
+    if analysis.hidden_states is None:
+        raise ValueError("pool_span needs a full analysis (hidden states)")
+    return analysis.hidden_states[:, index].mean(axis=1)

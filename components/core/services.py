@@ -1,16 +1,18 @@
 """What the UI needs from the model layer, behind one object passed to every tab builder.
 
-Design decision: the tabs receive a ``Services`` instance instead of reading module globals
-(the FastChat pitfall), so a test can build the whole app around tiny models and two apps
-with different configurations can live in one process.
+Design decision: the tabs receive a ``Services`` instance instead of reading module globals, so
+a test can build the whole app around tiny models and two apps with different configurations
+can live in one process. Every event that may run a model goes through this object, which is
+how the UI shell finds the events that belong to the one model concurrency group.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from components.core.analysis import Analysis, analyze
-from components.core.models import DEFAULT_MODEL, PRESETS, LoadedModel, load_model, model_status
+from components.core.messages import Msg, UserError, render
+from components.core.models import DEFAULT_MODEL, PRESETS, LoadedModel, can_fill_in, load_model, model_status
 
 __all__ = ["AppConfig", "Services"]
 
@@ -24,32 +26,41 @@ class AppConfig:
     classifier: str | None = None  # None: the shipped classifier under assets/
     glove: str | None = None  # a GloVe/word2vec file; None: the default source
     warm_up: bool = True
+    concurrency: int = 2  # model-running events computed at once, all tabs together
+    live_training: bool = True  # the Fine-tuning tab's Train button (off on public Spaces)
 
 
 class Services:
     """Lazy, cached access to models and analyses, restricted to the configured models."""
 
     def __init__(self, config: AppConfig | None = None) -> None:
-        self.config = config or AppConfig()
-        if self.config.default_model not in self.config.models:
-            self.config = AppConfig(**{**self.config.__dict__,
-                                       "models": (self.config.default_model, *self.config.models)})
+        config = config or AppConfig()
+        if config.default_model not in config.models:
+            config = replace(config, models=(config.default_model, *config.models))
+        self.config = config
 
-    def model_choices(self) -> list[tuple[str, str]]:
-        """(label, value) pairs for the model dropdown, each marked with its availability."""
-        return [(f"{name} ({model_status(name)})", name) for name in self.config.models]
+    def model_choices(self, lang: str = "en") -> list[tuple[str, str]]:
+        """(label, value) pairs for the model menu: availability, and which models fill in blanks."""
+        choices = []
+        for name in self.config.models:
+            marks = [render(model_status(name), lang)]
+            if can_fill_in(name):
+                marks.append(render(Msg("model_can_fill"), lang))
+            choices.append((f"{name} ({', '.join(marks)})", name))
+        return choices
 
     def model(self, name: str | None) -> LoadedModel:
         name = name or self.config.default_model
         if name not in self.config.models:
-            raise ValueError(f"Unknown model '{name}'. Choose one of: {', '.join(self.config.models)}.")
+            raise UserError("model_unknown", name=name, choices=list(self.config.models))
         return load_model(name)
 
     def analysis(self, name: str | None, text: str, text_pair: str | None = None) -> Analysis:
         return analyze(self.model(name), text, text_pair)
 
-    def classifier(self):
-        """The configured classifier (default: the shipped one under assets/), loaded once."""
+    def classifier(self, path: str | None = None):
+        """The classifier at ``path`` (a session's own, live-trained one), else the configured one
+        (default: the shipped one under assets/); each loaded once."""
         from components.core.classifier import SHIPPED_CLASSIFIER, load_classifier
 
-        return load_classifier(self.config.classifier or SHIPPED_CLASSIFIER)
+        return load_classifier(path or self.config.classifier or SHIPPED_CLASSIFIER)

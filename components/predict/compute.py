@@ -1,8 +1,11 @@
 """Multi-label prediction for one text, read from the shared analysis pass.
 
-Design decision: the classifier's encoder runs through ``analyze`` like every other model, so
-the logits come from the same cached forward pass the other views could read, and a
-prediction on text the vocabulary does not cover is flagged instead of answered.
+Design decision: the classifier runs through ``analyze`` like every other model (with
+``detail="logits"``: Predict shows no attention, so none is collected), truncated by the
+classifier's own recorded rule (``Classifier.max_length``, the one ``evaluate`` uses too), and
+its scores use the classifier's activation: a sigmoid per label for a multi-label head, a
+softmax for a single-label one, exactly as transformers' pipeline chooses. A prediction on text
+the vocabulary does not cover is flagged instead of answered.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from components.core.analysis import Analysis
+from components.core.analysis import Analysis, analyze
 from components.core.classifier import Classifier, decide, probabilities
+from components.core.messages import Msg, UserError
+from components.predict import messages  # noqa: F401 - registers this lesson's texts
 
-__all__ = ["Prediction", "predict"]
+__all__ = ["Prediction", "predict", "predict_text"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,9 +28,14 @@ class Prediction:
     probs: np.ndarray  # (C,)
     thresholds: np.ndarray  # (C,) the thresholds actually applied
     chosen: np.ndarray  # (C,) bool
-    multi_label: bool
-    understood: bool  # False when most tokens are [UNK] for this classifier's vocabulary
-    warnings: tuple[str, ...]
+    activation: str  # "sigmoid", "softmax" or "none"
+    understood: bool  # False when most tokens are unknown to this classifier's vocabulary
+    n_tokens: int
+    warnings: tuple[Msg, ...]
+
+    @property
+    def multi_label(self) -> bool:
+        return self.activation == "sigmoid"
 
     def ranked(self) -> list[tuple[str, float, bool]]:
         order = np.argsort(-self.probs, kind="stable")
@@ -34,21 +44,29 @@ class Prediction:
     def predicted(self) -> list[str]:
         return [label for label, _p, chosen in self.ranked() if chosen]
 
+    def scores(self) -> dict[str, float]:
+        return {label: float(p) for label, p in zip(self.labels, self.probs)}
+
 
 def predict(classifier: Classifier, analysis: Analysis, global_threshold: float | None = None) -> Prediction:
-    """Probabilities and decisions; ``global_threshold`` replaces the tuned per-label ones."""
+    """Scores and decisions; ``global_threshold`` replaces the tuned per-label ones."""
     if analysis.logits is None:
-        raise ValueError(f"{analysis.model_name} has no classification head: choose a classifier.")
+        raise UserError("pred_no_head", model=analysis.model_name)
     probs = probabilities(classifier, analysis.logits)
     if classifier.multi_label and global_threshold is not None:
         if not 0.0 < global_threshold < 1.0:
-            raise ValueError("The global threshold must be between 0 and 1 (for example 0.5).")
+            raise UserError("pred_threshold_range")
         thresholds = np.full(len(probs), float(global_threshold))
         chosen = probs >= thresholds
     else:
         thresholds = np.asarray(classifier.thresholds, dtype=float)
         chosen = decide(classifier, probs).astype(bool)
-    understood = analysis.unk_fraction < 0.5
     return Prediction(labels=tuple(classifier.labels), probs=probs, thresholds=thresholds, chosen=chosen,
-                      multi_label=classifier.multi_label, understood=understood,
-                      warnings=tuple(analysis.warnings()))
+                      activation=classifier.activation, understood=analysis.unk_fraction < 0.5,
+                      n_tokens=analysis.n_tokens, warnings=tuple(analysis.warnings()))
+
+
+def predict_text(classifier: Classifier, text: str, global_threshold: float | None = None) -> Prediction:
+    """The prediction for one text, truncated by the classifier's own rule (the app, CLI and evaluate agree)."""
+    analysis = analyze(classifier.model, text, max_length=classifier.max_length, detail="logits")
+    return predict(classifier, analysis, global_threshold)

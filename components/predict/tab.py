@@ -1,52 +1,25 @@
-"""The Predict tab: every label's probability from the fine-tuned multi-label classifier."""
+"""The Predict tab: every label's probability from the fine-tuned multi-label classifier.
+
+A browser that trained its own classifier in the Fine-tuning tab predicts with it (its
+``session_classifier`` state); every other browser keeps the shipped one.
+"""
 
 from __future__ import annotations
 
-import html
-
 import gradio as gr
-import plotly.graph_objects as go
 
-from components.core.analysis import MAX_CHARS, analyze
-from components.core.figures import label_scores_figure
+from components.core.classifier import Classifier, label_text
+from components.core.messages import t
 from components.core.services import Services
-from components.predict.compute import Prediction, predict
+from components.core.text import escape
+from components.predict.compute import Prediction, predict_text
+from components.predict.figures import label_scores_figure
 from components.ui.errors import show_warnings, user_errors
-from components.ui.i18n import examples
+from components.ui.widgets import TabContext, TabHandle, examples
 
+TAB_ID = "predict"
+TITLE = "tab_predict"
 TUNED, GLOBAL = "tuned", "global"
-
-STRINGS = {
-    "en": {
-        "predict_intro": "A BERT fine-tuned on 28 emotions scores **every label on its own** (a sigmoid per "
-                         "label), so a sentence can be both *joy* and *gratitude*. A label is predicted when "
-                         "its bar passes its threshold mark.",
-        "predict_text": "Text",
-        "predict_run": "Predict",
-        "predict_mode": "Thresholds",
-        "predict_mode_tuned": "per label (tuned on the dev split)",
-        "predict_mode_global": "one global threshold",
-        "predict_threshold": "Global threshold",
-        "predict_plot": "Probability of every label",
-        "predict_set": "Predicted labels",
-        "predict_top": "Top labels",
-        "predict_card": "About this classifier",
-    },
-    "zh": {
-        "predict_intro": "一个在 28 种情绪上微调的 BERT 为**每个标签单独**打分（每个标签一个 sigmoid），"
-                         "所以一句话可以同时是“喜悦”和“感激”。当某个标签的概率条超过它的阈值标记时，就预测该标签。",
-        "predict_text": "文本",
-        "predict_run": "预测",
-        "predict_mode": "阈值",
-        "predict_mode_tuned": "每个标签各自的阈值（在验证集上调优）",
-        "predict_mode_global": "统一的全局阈值",
-        "predict_threshold": "全局阈值",
-        "predict_plot": "每个标签的概率",
-        "predict_set": "预测的标签",
-        "predict_top": "得分最高的标签",
-        "predict_card": "关于这个分类器",
-    },
-}
 
 EXAMPLES = [
     "Wow, I can't believe we won! Thank you all!",
@@ -55,75 +28,84 @@ EXAMPLES = [
     "Wait, how does a tiny seed grow into such a tall tree?",
     "Sorry I forgot your birthday, that was thoughtless of me.",
     "The movie was long, and honestly I didn't understand the ending.",
-    "谢谢你帮我复习，我终于考过了！",
 ]
 
 
-def predicted_markdown(pred: Prediction) -> str:
+def predicted_markdown(pred: Prediction, classifier: Classifier, lang: str, own: bool) -> str:
     if not pred.understood:
-        return ("⚠️ **Not predicted:** most of this text is [UNK] for this classifier, so it cannot read it. "
-                "The bars below are what it guesses from almost nothing; do not trust them.")
-    chosen = [f"**{html.escape(label)}** ({p:.2f})" for label, p, c in pred.ranked() if c]
-    kind = "multi-label" if pred.multi_label else "single-label (softmax: exactly one label)"
-    return (", ".join(chosen) if chosen else "No label passes its threshold.") + f"\n\n*{kind}*"
+        return t("pred_not_understood", lang)
+    chosen = [f"**{escape(label_text(label, lang), markdown=True)}** ({p:.2f})" for label, p, c in pred.ranked() if c]
+    kind = t({"sigmoid": "pred_kind_multi", "softmax": "pred_kind_single", "none": "pred_kind_none"}[pred.activation],
+             lang)
+    lines = [", ".join(chosen) if chosen else t("pred_none_passes", lang), f"*{kind}*",
+             t("pred_read", lang, n=pred.n_tokens, limit=classifier.max_length)]
+    if own:
+        lines.append(t("pred_session", lang))
+    return "\n\n".join(lines)
 
 
-def metrics_markdown(classifier) -> str:
-    test = classifier.metrics.get("test") or {}
+def metrics_markdown(classifier: Classifier, lang: str) -> str:
     lines = []
-    if test:
-        lines.append("| split | macro-F1 | micro-F1 | macro precision | macro recall |")
-        lines.append("|---|---|---|---|---|")
+    if classifier.metrics.get("test"):
+        lines += [t("pred_metrics_header", lang), "|---|---|---|---|---|"]
         for split in ("dev", "test"):
             m = classifier.metrics.get(split)
             if m:
-                lines.append(f"| {split} | {m['macro_f1']:.3f} | {m['micro_f1']:.3f} | "
+                lines.append(f"| {t(f'pred_split_{split}', lang)} | {m['macro_f1']:.3f} | {m['micro_f1']:.3f} | "
                              f"{m['macro_precision']:.3f} | {m['macro_recall']:.3f} |")
-        lines.append("\nPublished BERT-base on the same test split: macro-F1 0.46 (GoEmotions paper), "
-                     "0.49 (2026 re-run with class weights).\n")
-    return "\n".join(lines) + "\n" + classifier.card
+        lines.append("\n" + t("pred_published", lang) + "\n")
+    if lang == "en":
+        lines.append(classifier.card if classifier.info else escape(classifier.card, markdown=True))
+    elif classifier.card:
+        lines.append(t("pred_card_en_only", lang))
+    return "\n".join(lines)
 
 
 def predict_endpoint(services: Services):
     @user_errors
-    def run(text: str, mode: str, threshold: float) -> tuple[go.Figure, str, dict]:
-        classifier = services.classifier()
-        pred = predict(classifier, analyze(classifier.model, text), threshold if mode == GLOBAL else None)
-        show_warnings(pred.warnings)
-        title = "Probability per label" + ("" if pred.understood else " (text not understood: mostly [UNK])")
-        fig = label_scores_figure(pred.labels, pred.probs, pred.thresholds, pred.chosen, title)
-        top = {label: p for label, p, _c in pred.ranked()[:5]}
-        return fig, predicted_markdown(pred), top
+    def run(text: str, mode: str, threshold: float, lang: str = "en", own: str | None = None):
+        classifier = services.classifier(own)
+        pred = predict_text(classifier, text, threshold if mode == GLOBAL else None)
+        show_warnings(pred.warnings, lang)
+        top = {label_text(label, lang): p for label, p, _c in pred.ranked()[:5]}
+        return label_scores_figure(pred, lang, text), predicted_markdown(pred, classifier, lang, bool(own)), top
 
     return run
 
 
-def build_predict_tab(services: Services, i18n: gr.I18n) -> None:
-    gr.Markdown(i18n("predict_intro"))
+def card_endpoint(services: Services):
+    @user_errors
+    def show_card(lang: str = "en", own: str | None = None) -> str:
+        return metrics_markdown(services.classifier(own), lang)
+
+    return show_card
+
+
+def build(ctx: TabContext) -> TabHandle:
+    i18n = ctx.i18n
+    gr.Markdown(i18n("pred_intro"))
     with gr.Row():
         with gr.Column(scale=3):
-            text = gr.Textbox(label=i18n("predict_text"), value=EXAMPLES[0], lines=3, max_length=MAX_CHARS)
+            text = gr.Textbox(label=i18n("pred_text"), value=EXAMPLES[0], lines=3, max_length=20_000,
+                              elem_id="predict-text")
             with gr.Row():
-                mode = gr.Radio([(i18n("predict_mode_tuned"), TUNED), (i18n("predict_mode_global"), GLOBAL)],
-                                value=TUNED, label=i18n("predict_mode"))
-                threshold = gr.Slider(0.05, 0.95, value=0.5, step=0.05, label=i18n("predict_threshold"))
-            run = gr.Button(i18n("predict_run"), variant="primary")
+                mode = gr.Radio([(i18n("pred_mode_tuned"), TUNED), (i18n("pred_mode_global"), GLOBAL)], value=TUNED,
+                                label=i18n("pred_mode"))
+                threshold = gr.Slider(0.05, 0.95, value=0.5, step=0.05, label=i18n("pred_threshold"))
+            run = gr.Button(i18n("pred_run"), variant="primary")
             examples([[e] for e in EXAMPLES], [text], i18n)
         with gr.Column(scale=2):
-            chosen = gr.Markdown(label=i18n("predict_set"))
-            top = gr.Label(label=i18n("predict_top"), num_top_classes=5)
-    plot = gr.Plot(label=i18n("predict_plot"))
-    with gr.Accordion(i18n("predict_card"), open=False) as card_box:
+            chosen = gr.Markdown(label=i18n("pred_set"))
+            top = gr.Label(label=i18n("pred_top"), num_top_classes=5)
+    plot = gr.Plot(label=i18n("pred_plot"), elem_id="predict-plot")
+    with gr.Accordion(i18n("pred_card"), open=False) as card_box:
         card = gr.Markdown()
-    fn = predict_endpoint(services)
-    outputs = [plot, chosen, top]
-    run.click(fn, [text, mode, threshold], outputs, api_name="predict")
-    text.submit(fn, [text, mode, threshold], outputs, api_name=False)
+    fn = predict_endpoint(ctx.services)
+    inputs, outputs = [text, mode, threshold, ctx.lang, ctx.session_classifier], [plot, chosen, top]
+    ctx.model_event(run.click, fn, inputs, outputs, api_name="predict")
+    ctx.model_event(text.submit, fn, inputs, outputs, api_name=False)
     for control in (mode, threshold):
-        control.change(fn, [text, mode, threshold], outputs, api_name=False, show_progress="hidden")
-
-    @user_errors
-    def show_card() -> str:
-        return metrics_markdown(services.classifier())
-
-    card_box.expand(show_card, None, card, api_name=False)
+        ctx.model_event(control.change, fn, inputs, outputs, api_name=False, show_progress="hidden")
+    ctx.model_event(card_box.expand, card_endpoint(ctx.services), [ctx.lang, ctx.session_classifier], card,
+                    api_name=False)
+    return TabHandle(fields={"text": text, "mode": mode, "threshold": threshold}, run=(fn, inputs, outputs))

@@ -1,47 +1,75 @@
 """The one adapter from computation errors to what a student sees.
 
-``ValueError`` (and ``ModelUnavailable``) carry a message written for the user: shown as a
-``gr.Error``, HTML-escaped because messages quote what the student typed. Anything else is
-a bug: logged with its traceback on the server, shown as a
-short apology, never as a traceback.
+A ``UserError`` (raised by this project, carrying a message key) is shown as a ``gr.Error`` in
+the student's language, escaped (messages quote what the student typed), without control
+characters and short enough to read. Anything else, including a ``ValueError`` raised inside a
+library, is a bug: logged with its traceback on the server and shown as a short apology, never
+as a traceback and never as the library's words.
+
+Design decision: handlers take the session's language as a parameter named ``lang``; the
+adapter finds it there, so a handler never formats an error itself.
 """
 
 from __future__ import annotations
 
 import functools
-import html
+import inspect
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import gradio as gr
 
+from components.core.messages import Msg, UserError, register, render
+from components.core.text import escape
+
 log = logging.getLogger("bertlens")
+
+register({
+    "toast_error": ("Error", "出错了"),
+    "toast_warning": ("Note", "提示"),
+})
+
+MAX_MESSAGE = 600  # a message quoting a pasted page would bury the sentence that says what to do
+
+
+def _lang(fn: Callable, args, kwargs) -> str:
+    try:
+        return str(inspect.signature(fn).bind_partial(*args, **kwargs).arguments.get("lang") or "en")
+    except TypeError:
+        return "en"
 
 
 def user_errors(fn: Callable) -> Callable:
-    """Wrap an event handler so only readable messages reach the browser."""
+    """Wrap an event handler (plain or generator) so only readable messages reach the browser."""
+
+    def fail(exc: BaseException, lang: str):
+        if isinstance(exc, gr.Error):
+            raise exc
+        title = render(Msg("toast_error"), lang)
+        if isinstance(exc, UserError):
+            raise gr.Error(as_text(exc.render(lang)), title=title, print_exception=False) from None
+        log.error("unexpected error in %s", fn.__name__, exc_info=exc)
+        raise gr.Error(as_text(render(Msg("core_unexpected"), lang)), title=title, print_exception=False) from None
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def generator(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - the whole point: no traceback reaches a student
+                fail(exc, _lang(fn, args, kwargs))
+
+        return generator
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except gr.Error:
-            raise
-        except ValueError as exc:
-            raise gr.Error(as_text(str(exc)), print_exception=False) from None
-        except Exception:  # noqa: BLE001 - the whole point: no traceback reaches a student
-            log.exception("unexpected error in %s", fn.__name__)
-            raise gr.Error(
-                "Something went wrong on the server while handling this input. "
-                "Try a shorter or simpler text; if it keeps happening, tell your teacher.",
-                print_exception=False,
-            ) from None
+        except Exception as exc:  # noqa: BLE001 - the whole point: no traceback reaches a student
+            fail(exc, _lang(fn, args, kwargs))
 
     return wrapper
-
-
-MAX_MESSAGE = 600  # a message quoting a pasted page would bury the sentence that says what to do
 
 
 def as_text(message: str) -> str:
@@ -51,9 +79,9 @@ def as_text(message: str) -> str:
                       for c in message)
     if len(message) > MAX_MESSAGE:  # keep the end too: it usually says what to do
         message = message[:MAX_MESSAGE // 2] + " … " + message[-(MAX_MESSAGE // 2):]
-    return html.escape(message, quote=False)
+    return escape(message)
 
 
-def show_warnings(notes) -> None:
+def show_warnings(notes: Iterable[Msg | str], lang: str) -> None:
     for note in notes:
-        gr.Warning(as_text(note))
+        gr.Warning(as_text(render(note, lang)), title=render(Msg("toast_warning"), lang))

@@ -1,67 +1,28 @@
-"""English and Simplified Chinese UI strings, merged from the tab modules into one gr.I18n.
+"""The static labels of the UI (component labels, tab names, buttons) in English and 简体中文.
 
-Each tab module owns a ``STRINGS = {"en": {...}, "zh": {...}}`` table for its own keys, so
-tabs can be written independently; ``make_i18n`` merges them and checks that every key has
-both languages (a missing Chinese label is a bug, not a fallback).
+Design decision: there is one table of texts, ``components.core.messages``; the labels Gradio
+translates in the browser (``gr.I18n``) are read from it, so a label and an error message are
+written, translated and tested the same way. Dynamic text (notes, figures, errors) is rendered on
+the server in the session's language (see ``ui.shell``); ``gr.I18n`` follows the browser, and the
+language switch in the header changes both.
 """
 
 from __future__ import annotations
 
 import gradio as gr
 
-SHELL = {
-    "en": {
-        "title": "BERT Lens",
-        "subtitle": "See how BERT reads: its predictions, its attention, its embeddings, its input.",
-        "model": "Model",
-        "model_info": "Base encoder for Attention, Tokens and Polysemy. '(needs download)' models work once fetched.",
-        "projector": "Projector mode (large text, high contrast)",
-        "tab_predict": "Predict",
-        "tab_attention": "Attention",
-        "tab_tokens": "Tokens",
-        "tab_polysemy": "Polysemy",
-        "tab_about": "About",
-        "examples": "Examples",
-    },
-    "zh": {
-        "title": "BERT 透镜",
-        "subtitle": "看看 BERT 如何阅读：它的预测、注意力、词向量和输入表示。",
-        "model": "模型",
-        "model_info": "注意力、词元和多义词标签页使用的基础编码器。标有“(needs download)”的模型需先下载。",
-        "projector": "投影模式（大字体、高对比度）",
-        "tab_predict": "预测",
-        "tab_attention": "注意力",
-        "tab_tokens": "词元",
-        "tab_polysemy": "多义词",
-        "tab_about": "关于",
-        "examples": "示例",
-    },
-}
+from components.core.messages import LANGS, all_messages
+
+__all__ = ["make_i18n"]
 
 
-def make_i18n(*tables: dict[str, dict[str, str]]) -> gr.I18n:
-    merged: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
-    for table in (SHELL, *tables):
-        missing = set(table["en"]) ^ set(table["zh"])
-        if missing:
-            raise ValueError(f"UI strings missing a translation: {sorted(missing)}")
-        for lang in merged:
-            merged[lang].update(table[lang])
+def make_i18n() -> gr.I18n:
+    """gr.I18n over every registered text without placeholders (labels never have any)."""
+    tables: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    for key, texts in all_messages().items():
+        if any("{" in text for text in texts):
+            continue
+        for lang, text in zip(LANGS, texts):
+            tables[lang][key] = text
     # Gradio matches the browser's language: zh-CN, zh-TW and plain zh all get 简体中文.
-    return gr.I18n(en=merged["en"], zh=merged["zh"], **{"zh-CN": merged["zh"]})
-
-
-def examples(rows: list[list], inputs: list, i18n: gr.I18n, **kwargs) -> gr.Examples:
-    """gr.Examples with a translated title and column headers that read in both languages.
-
-    Gradio fills a Dataset's headers with ``str(label)``, which for a translated label is its
-    serialised key; the headers are not translated by the browser, so both languages are shown.
-    """
-    block = gr.Examples(rows, inputs=inputs, label=i18n("examples"), **kwargs)
-    table = i18n.translations_dict
-    headers = []
-    for component in inputs:
-        key = getattr(component.label, "key", None)
-        headers.append(f"{table['en'][key]} · {table['zh'][key]}" if key else str(component.label or ""))
-    block.dataset.headers = headers
-    return block
+    return gr.I18n(en=tables["en"], zh=tables["zh"], **{"zh-CN": tables["zh"]})

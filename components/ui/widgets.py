@@ -1,20 +1,101 @@
-"""Input widgets more than one tab uses, so they look, read and limit the same everywhere."""
+"""What every tab builds with: the tab context (services, language, model menu, the model
+concurrency group), the sentence-pair inputs, examples, and the CSV download of a table.
+
+Design decision: a tab wires every event that may run a model through ``TabContext.model_event``,
+which puts it into the one concurrency group whose limit is ``--concurrency``: Gradio limits
+concurrency per event function, so without the group each tab's functions would each run that
+many forward passes at once. The test in ``tests/test_concurrency.py`` finds every event whose
+function can reach ``Services`` and fails if one is outside the group.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 import gradio as gr
 
-from components.core.analysis import MAX_CHARS
+from components.core.messages import register
+from components.core.services import Services
+from components.core.text import MAX_CHARS
 
-STRINGS = {
-    "en": {"sentence_a": "Sentence A", "sentence_b": "Sentence B (optional: makes a sentence pair)"},
-    "zh": {"sentence_a": "句子 A", "sentence_b": "句子 B（可选：组成句子对）"},
+__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "csv_button", "examples", "sentence_pair"]
+
+MODEL_GROUP = "model"
+
+register({
+    "sentence_a": ("Sentence A", "句子 A"),
+    "sentence_b": ("Sentence B (optional: makes a sentence pair)", "句子 B（可选：组成句子对）"),
+    "examples": ("Examples", "示例"),
+    "download_csv": ("Download CSV", "下载 CSV"),
+})
+
+# Builds a CSV from a gr.Dataframe's value in the browser (no server round trip) and downloads it.
+CSV_JS = """
+(frame) => {
+  const rows = [frame.headers, ...frame.data];
+  const cell = (v) => { const s = v === null || v === undefined ? '' : String(v);
+    return /[",\\n\\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; };
+  const csv = '\\ufeff' + rows.map((r) => r.map(cell).join(',')).join('\\r\\n');
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([csv], {type: 'text/csv;charset=utf-8'}));
+  link.download = '%s.csv';
+  document.body.appendChild(link); link.click(); link.remove();
+  return [];
 }
+"""
 
 
-def sentence_pair(i18n: gr.I18n, value: str) -> tuple[gr.Textbox, gr.Textbox]:
+@dataclass
+class TabHandle:
+    """What a tab offers the shell for deep links: query parameter -> component, and the run event."""
+
+    fields: dict[str, gr.components.Component] = field(default_factory=dict)
+    run: tuple[Callable, list, list] | None = None
+
+
+@dataclass
+class TabContext:
+    """What a tab builder receives."""
+
+    services: Services
+    i18n: gr.I18n
+    model: gr.Dropdown  # the model menu in the header
+    lang: gr.State  # "en" or "zh" for this browser session
+    session_classifier: gr.State  # this browser's live-trained classifier directory, or None
+
+    def model_event(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """Wire an event that may run a model into the one concurrency group."""
+        return trigger(fn, inputs, outputs, concurrency_id=MODEL_GROUP,
+                       concurrency_limit=self.services.config.concurrency, **kwargs)
+
+
+PAIR_HEADERS = ["A", "B"]
+
+
+def sentence_pair(i18n: gr.I18n, value: str, elem_prefix: str) -> tuple[gr.Textbox, gr.Textbox]:
     """Sentence A and the optional sentence B, side by side, capped at what analysis accepts."""
     with gr.Row():
-        text = gr.Textbox(label=i18n("sentence_a"), value=value, lines=2, max_length=MAX_CHARS)
-        pair = gr.Textbox(label=i18n("sentence_b"), lines=2, max_length=MAX_CHARS)
+        text = gr.Textbox(label=i18n("sentence_a"), value=value, lines=2, max_length=MAX_CHARS,
+                          elem_id=f"{elem_prefix}-text")
+        pair = gr.Textbox(label=i18n("sentence_b"), lines=2, max_length=MAX_CHARS, elem_id=f"{elem_prefix}-pair")
     return text, pair
+
+
+def examples(rows: list[list], inputs: list, i18n: gr.I18n, headers: list[str] | None = None,
+             **kwargs) -> gr.Examples:
+    """gr.Examples with a translated title and language-neutral column headers.
+
+    The browser does not translate a Dataset's headers (Gradio fills them with the label's
+    serialised key), so they are short marks that read in both languages ("A", "B") or nothing.
+    """
+    block = gr.Examples(rows, inputs=inputs, label=i18n("examples"), **kwargs)
+    block.dataset.headers = headers or [""] * len(inputs)
+    return block
+
+
+def csv_button(i18n: gr.I18n, frame: gr.Dataframe, name: str) -> gr.Button:
+    """A button that downloads the table as CSV (UTF-8 with BOM, so Excel reads Chinese)."""
+    button = gr.Button(i18n("download_csv"), size="sm", elem_classes=["bl-download"])
+    button.click(None, [frame], None, js=CSV_JS % name)
+    return button

@@ -1,0 +1,80 @@
+"""``python app.py [serve]``: warm the models, then serve the app.
+
+Design decision: warm before listening. The default model, the classifier and UMAP's compiled
+kernels (cached on disk after the first start) are loaded before the port opens, so the first
+student's first request is as fast as any other and "ready" means ready. Every request that runs
+a model shares one concurrency group of ``--concurrency`` slots, each slot running torch on
+``cores / concurrency`` threads: oversubscribed threads made one short forward pass 100x slower
+under load on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import time
+
+log = logging.getLogger("bertlens")
+
+
+def configure_queue(demo, max_size: int):
+    """Up to ``max_size`` requests wait in line and see their place in the queue instead of timing out;
+    how many compute at once is set per concurrency group by the tabs (``--concurrency``)."""
+    return demo.queue(default_concurrency_limit=None, max_size=max_size)
+
+
+def warm_up(services) -> None:
+    """Load the default model and the classifier, and compile UMAP, before the port opens."""
+    from components.polysemy.projection import warm_up as warm_projection
+
+    started = time.perf_counter()
+    for what, step in (("model", lambda: services.analysis(None, "Warming up BERT Lens.")),
+                       ("classifier", services.classifier), ("UMAP", warm_projection)):
+        try:
+            step()
+        except ValueError as exc:
+            log.warning("warm-up: %s not available: %s", what, exc)
+    log.warning("BERT Lens ready (models loaded, UMAP compiled) in %.1fs", time.perf_counter() - started)
+
+
+def run(args: argparse.Namespace) -> int:
+    from components.core.models import PRESETS
+    from components.core.services import AppConfig, Services
+    from components.ui.shell import build_demo, launch_options
+
+    models = tuple(dict.fromkeys([args.default_model, *PRESETS, *args.model]))
+    config = AppConfig(models=models, default_model=args.default_model, classifier=args.classifier,
+                       glove=args.glove, warm_up=not args.no_warm_up, concurrency=args.concurrency,
+                       live_training=not args.no_live_training)
+    services = Services(config)
+    import torch
+
+    torch.set_num_threads(args.torch_threads or max(1, (os.cpu_count() or 1) // max(1, args.concurrency)))
+    demo = configure_queue(build_demo(services), args.max_queue)
+    if config.warm_up:
+        warm_up(services)
+    demo.launch(server_name=args.host, server_port=args.port, **launch_options(demo))
+    return 0
+
+
+def register(sub) -> None:
+    serve = sub.add_parser("serve", help="start the web app (default)")
+    serve.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                       help="address to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+                       help="port (env GRADIO_SERVER_PORT; default 7860)")
+    serve.add_argument("--default-model", default="minilm", help="model selected at start (default minilm)")
+    serve.add_argument("--model", action="append", default=[], metavar="NAME_OR_DIR",
+                       help="add a local directory or Hub id to the model menu (repeatable)")
+    serve.add_argument("--classifier", default=None, help="classifier directory or Hub id (default: shipped)")
+    serve.add_argument("--glove", default=None, help="GloVe/word2vec file for the Polysemy tab")
+    serve.add_argument("--no-warm-up", action="store_true", help="do not load models before serving")
+    serve.add_argument("--concurrency", type=int, default=2,
+                       help="model-running requests computed at once, all tabs together (default 2)")
+    serve.add_argument("--max-queue", type=int, default=100, help="requests allowed to wait (default 100)")
+    serve.add_argument("--torch-threads", type=int, default=0,
+                       help="threads per request (default: CPU cores / concurrency)")
+    serve.add_argument("--no-live-training", action="store_true",
+                       help="the Fine-tuning tab explains instead of training (for public Spaces)")
+    serve.set_defaults(func=run)

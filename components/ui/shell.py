@@ -1,0 +1,245 @@
+"""The UI shell: header, one tab per lesson, the language of each session, deep links.
+
+Design decisions:
+- *Language.* Static labels are translated in the browser by ``gr.I18n``; everything computed
+  (notes, figures, tables, errors) is rendered on the server in the session's language, a
+  ``gr.State`` set on page load from ``?lang=``, the teacher's last choice (localStorage) or the
+  browser's language, and changed by the switch in the header, which also switches Gradio's own
+  locale. API clients (gradio_client) get English unless they say otherwise.
+- *Deep links.* ``/?tab=attention&text=...&layer=3`` selects the tab, fills its controls and
+  runs it. Each tab names its linkable controls (``TabHandle.fields``); a parameter that is
+  unknown or does not fit its control is ignored with a notice, never an error page; a link
+  longer than ``MAX_LINK`` is refused with a message, on the way in and in "copy link".
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import gradio as gr
+
+from components.core.messages import Msg, lang_of, register, render
+from components.core.services import Services
+from components.ui import about
+from components.ui.errors import show_warnings
+from components.ui.i18n import make_i18n
+from components.ui.widgets import MODEL_GROUP, TabContext, TabHandle
+
+__all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+# lesson folders, in tab order; each has a tab.py with TAB_ID, TITLE (a message key) and build(ctx)
+LESSONS = ("predict", "tokens")
+MAX_LINK = 2000  # characters: what every browser, proxy and server on the way accepts
+GLOBAL_PARAMS = ("tab", "model", "lang")
+
+register({
+    "shell_subtitle": ("See how BERT reads: its predictions, its attention, its embeddings, its input.",
+                       "看看 BERT 如何阅读：它的预测、注意力、词向量和输入表示。"),
+    "shell_model": ("Model", "模型"),
+    "shell_model_info": ("Base encoder for the lessons that read one. Models marked 'needs download' work once fetched.",
+                         "各课使用的基础编码器。标有“需要下载”的模型需先下载。"),
+    "shell_projector": ("Projector mode (large text, high contrast)", "投影模式（大字体、高对比度）"),
+    "shell_language": ("Language", "语言"),
+    "shell_copy_link": ("Copy link to this view", "复制此视图的链接"),
+    "shell_link": ("Link to this view (share it with the class)", "此视图的链接（可分享给全班）"),
+    "shell_link_ignored": ("The link's '{name}' was ignored: {why}.", "链接中的“{name}”已忽略：{why}。"),
+    "shell_link_unknown": ("this tab has no such setting", "这个标签页没有这个设置"),
+    "shell_link_bad_value": ("'{value}' is not a value it accepts", "“{value}”不是它接受的值"),
+    "shell_link_too_long": (
+        "This link is {n} characters long; browsers and servers accept about {limit}. Shorten the text in the "
+        "boxes, or share the text separately.",
+        "这个链接有 {n} 个字符；浏览器和服务器大约只接受 {limit} 个。请缩短输入框中的文字，或单独分享这段文字。"),
+})
+
+# Runs in the page before Gradio: the language switch (Gradio's own locale store) and plot exports.
+HEAD = "<script>" + (ASSETS / "app.js").read_text(encoding="utf-8") + "</script>"
+DETECT_LANG_JS = """
+(ignored) => {
+  const asked = new URLSearchParams(window.location.search).get('lang');
+  const lang = asked || window.localStorage.getItem('bertlens-lang') || navigator.language || 'en';
+  if (asked || window.localStorage.getItem('bertlens-lang')) { window.bertlensSetLocale(lang); }
+  return [lang, window.location.search.length];
+}
+"""
+SWITCH_LANG_JS = "(lang) => { window.localStorage.setItem('bertlens-lang', lang); window.bertlensSetLocale(lang); " \
+                 "return [lang]; }"
+
+
+def _lessons():
+    return [importlib.import_module(f"components.{name}.tab") for name in LESSONS]
+
+
+def _coerce(component: gr.components.Component, raw: str):
+    """The value a deep-link parameter gives a control, or None when it does not fit."""
+    if isinstance(component, gr.Slider):
+        try:
+            value = float(raw)
+        except ValueError:
+            return None
+        return value if component.minimum <= value <= component.maximum else None
+    if isinstance(component, (gr.Radio, gr.Dropdown)):
+        values = [c[1] if isinstance(c, (tuple, list)) else c for c in component.choices]
+        return raw if raw in values else None
+    if isinstance(component, gr.Checkbox):
+        return {"1": True, "true": True, "0": False, "false": False}.get(raw.lower())
+    if isinstance(component, gr.Textbox):
+        limit = component.max_length
+        return raw if limit is None or len(raw) <= limit else None
+    return None
+
+
+def read_link(query: dict[str, str], handles: dict[str, TabHandle], models: tuple[str, ...],
+              query_length: int) -> tuple[str | None, dict, list[Msg]]:
+    """(tab to open, {component: value}, notices) for a deep link's query parameters."""
+    if query_length > MAX_LINK:
+        return None, {}, [Msg("shell_link_too_long", n=f"{query_length:,}", limit=f"{MAX_LINK:,}")]
+    notices: list[Msg] = []
+    tab = query.get("tab")
+    if tab is not None and tab not in handles:
+        notices.append(Msg("shell_link_ignored", name="tab", why=Msg("shell_link_bad_value", value=tab[:40])))
+        tab = None
+    values: dict = {}
+    fields = handles[tab].fields if tab else {}
+    for name, raw in query.items():
+        if name in ("tab", "lang"):
+            continue
+        if name == "model":
+            if raw not in models:
+                notices.append(Msg("shell_link_ignored", name=name, why=Msg("shell_link_bad_value", value=raw[:40])))
+            continue
+        component = fields.get(name)
+        value = _coerce(component, raw) if component is not None else None
+        if component is None:
+            notices.append(Msg("shell_link_ignored", name=name[:40], why=Msg("shell_link_unknown")))
+        elif value is None:
+            notices.append(Msg("shell_link_ignored", name=name, why=Msg("shell_link_bad_value", value=raw[:40])))
+        else:
+            values[component] = value
+    return tab, values, notices
+
+
+def build_demo(services: Services | None = None) -> gr.Blocks:
+    """Build the whole app around a ``Services`` object; nothing is loaded yet."""
+    services = services or Services()
+    lessons = _lessons()
+    i18n = make_i18n()
+    with gr.Blocks(title="BERT Lens", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+        lang = gr.State("en")
+        session_classifier = gr.State(None)
+        gr.HTML("<h1 class='bertlens-title'>BERT Lens</h1>")
+        gr.Markdown(i18n("shell_subtitle"))
+        with gr.Row(equal_height=True):
+            model_box = gr.Dropdown(choices=services.model_choices(), value=services.config.default_model,
+                                    label=i18n("shell_model"), info=i18n("shell_model_info"), scale=4,
+                                    elem_id="model-menu")
+            language = gr.Radio([("English", "en"), ("中文", "zh")], value="en", label=i18n("shell_language"),
+                                scale=1, elem_id="language-switch")
+            projector = gr.Checkbox(label=i18n("shell_projector"), value=False, scale=1, elem_id="projector-toggle")
+        projector.change(None, projector, None, js="(on) => { document.body.classList.toggle('projector', on); "
+                                                    "return []; }")
+        ctx = TabContext(services=services, i18n=i18n, model=model_box, lang=lang,
+                         session_classifier=session_classifier)
+        handles: dict[str, TabHandle] = {}
+        current_tab = gr.Textbox(visible=False, value=lessons[0].TAB_ID)
+        with gr.Tabs() as tabs:
+            for lesson in lessons:
+                with gr.Tab(i18n(lesson.TITLE), id=lesson.TAB_ID, elem_id=f"tab-{lesson.TAB_ID}") as tab:
+                    handles[lesson.TAB_ID] = lesson.build(ctx)
+                tab.select(None, None, current_tab, js=f"() => '{lesson.TAB_ID}'")
+            with gr.Tab(i18n("about_tab"), id="about", elem_id="tab-about"):
+                about_table = about.build(ctx)
+        with gr.Row():
+            copy = gr.Button(i18n("shell_copy_link"), size="sm", scale=0, elem_id="copy-link")
+            link = gr.Textbox(label=i18n("shell_link"), interactive=False, scale=4, elem_id="view-link",
+                              buttons=["copy"])
+        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table)
+    demo.bertlens_i18n = i18n  # launch() needs the same instance the components used
+    return demo
+
+
+def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, current_tab, copy, link, language,
+                about_table) -> None:
+    services = ctx.services
+    carrier = gr.Textbox(visible=False)
+    query_length = gr.Number(visible=False)
+    link_tab = gr.State("")
+    field_components = list(dict.fromkeys(c for h in handles.values() for c in h.fields.values()))
+
+    def on_load(detected: str, length: float, request: gr.Request):
+        lang = lang_of(detected)
+        query = dict(request.query_params) if request is not None else {}
+        tab, values, notices = read_link(query, handles, services.config.models, int(length or 0))
+        show_warnings(notices, lang)
+        model = {"value": query["model"]} if query.get("model") in services.config.models else {}
+        updates = {ctx.lang: lang, language: lang, link_tab: tab or "",
+                   ctx.model: gr.update(choices=services.model_choices(lang), **model),
+                   about_table: about.models_markdown(services, lang)}
+        if tab:
+            updates[tabs] = gr.Tabs(selected=tab)
+            updates[current_tab] = tab
+        updates.update({c: values[c] if c in values else gr.skip() for c in field_components})
+        return updates
+
+    outputs = [ctx.lang, language, link_tab, ctx.model, about_table, tabs, current_tab, *field_components]
+    event = demo.load(on_load, [carrier, query_length], outputs, js=DETECT_LANG_JS, api_name=False,
+                      show_progress="hidden")
+    for tab_id, handle in handles.items():
+        if handle.run is None:
+            continue
+        fn, inputs, run_outputs = handle.run
+        event.then(_gated(tab_id, fn, len(run_outputs)), [link_tab, *inputs], run_outputs, api_name=False,
+                   concurrency_id=MODEL_GROUP, concurrency_limit=services.config.concurrency)
+
+    def on_switch(lang: str):
+        return lang_of(lang), gr.update(choices=services.model_choices(lang)), about.models_markdown(services, lang)
+
+    language.input(on_switch, language, [ctx.lang, ctx.model, about_table], js=SWITCH_LANG_JS, api_name=False,
+                   show_progress="hidden")
+
+    all_fields = [(tab_id, name, c) for tab_id, h in handles.items() for name, c in h.fields.items()]
+    copy.click(None, [current_tab, ctx.model, ctx.lang, *[c for _, _, c in all_fields]], link,
+               js=_copy_js([(t, n) for t, n, _ in all_fields]))
+
+
+def _gated(tab_id: str, fn, n_outputs: int):
+    """Run a tab's run event only when a deep link opened that tab."""
+    def gated(link_tab: str, *args):
+        if link_tab != tab_id:
+            return tuple(gr.skip() for _ in range(n_outputs)) if n_outputs > 1 else gr.skip()
+        return fn(*args)
+
+    gated.__name__ = f"deep_link_{tab_id}"
+    gated.bertlens_handler = fn  # the concurrency test follows this to the Services the handler uses
+    return gated
+
+
+def _copy_js(fields: list[tuple[str, str]]) -> str:
+    """JS for 'copy link': the current tab's controls as query parameters, refused when too long."""
+    spec = json.dumps(fields)
+    too_long = {lang: render(Msg("shell_link_too_long", n="__N__", limit=f"{MAX_LINK:,}"), lang) for lang in ("en", "zh")}
+    return f"""
+(tab, model, lang, ...values) => {{
+  const fields = {spec};
+  const query = new URLSearchParams();
+  query.set('tab', tab); query.set('model', model);
+  fields.forEach(([t, name], i) => {{
+    const v = values[i];
+    if (t === tab && v !== null && v !== undefined && String(v) !== '') query.set(name, String(v));
+  }});
+  const url = window.location.origin + window.location.pathname + '?' + query.toString();
+  if (url.length > {MAX_LINK}) {{
+    return {json.dumps(too_long, ensure_ascii=False)}[lang].replace('__N__', url.length.toLocaleString('en'));
+  }}
+  if (navigator.clipboard && window.isSecureContext) {{ navigator.clipboard.writeText(url).catch(() => {{}}); }}
+  return url;
+}}
+"""
+
+
+def launch_options(demo) -> dict:
+    """Keyword arguments for ``demo.launch`` that belong to the app, not to the deployment."""
+    return dict(i18n=demo.bertlens_i18n, footer_links=["api"], show_error=False, head=HEAD,
+                css_paths=[str(ASSETS / "style.css")])
