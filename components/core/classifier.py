@@ -31,7 +31,8 @@ from components.core.models import LoadedModel, load_model
 
 __all__ = [
     "COMBINE", "FORMAT_VERSION", "MULTI_LABEL", "SHIPPED_CLASSIFIER", "Classifier", "MeanPoolHead", "combine_layers",
-    "decide", "encode_batches", "label_text", "load_classifier", "pad_batch", "predict_texts", "probabilities",
+    "decide", "encode_batches", "forget_classifier", "label_text", "load_classifier", "pad_batch", "predict_texts",
+    "probabilities",
 ]
 
 FORMAT_VERSION = 1
@@ -165,6 +166,11 @@ def load_classifier(path: str | Path | None = None) -> Classifier:
     p = Path(raw).expanduser()
     key = str(p.resolve()) if p.exists() else raw
     return _classifiers.get_or_compute(key, lambda: _load(raw, p))
+
+
+def forget_classifier(path: str | Path) -> None:
+    """Drop a saved classifier from the cache before its directory is deleted (a session's own one)."""
+    _classifiers.pop(str(Path(path).expanduser().resolve()))
 
 
 def _load(raw: str, p: Path) -> Classifier:
