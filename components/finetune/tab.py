@@ -178,6 +178,9 @@ def _live_section(ctx: TabContext, trainer: LiveTrainer) -> dict:
                           label=i18n("ft_live_method"), elem_id="finetune-method")
         low, high, default = BUDGET
         budget = gr.Slider(low, high, value=default, step=100, label=i18n("ft_live_budget"), elem_id="finetune-budget")
+        # out-of-range values (an API call, a script) reach the handler, which clamps them and says so in the
+        # student's language; the Slider's own check would refuse them with an English error
+        budget.preprocess = lambda payload: payload
     missing_note = gr.Markdown(render(missing, "en", escape=escape) if missing else "", visible=missing is not None,
                                elem_id="finetune-no-data")
     with gr.Row():
