@@ -138,7 +138,12 @@ def main(argv=None) -> int:
     parser.add_argument("--max-iter", type=int, default=1000)
     parser.add_argument("--keep", default=None, help="keep the classifiers in this directory (default: discard)")
     parser.add_argument("--no-evaluate-check", action="store_true")
+    parser.add_argument("--cold", action="store_true",
+                        help="extract into an empty temporary cache, so the extraction time is measured")
     args = parser.parse_args(argv)
+    cold = tempfile.TemporaryDirectory() if args.cold else None
+    if cold:
+        os.environ["XDG_CACHE_HOME"] = cold.name
 
     import torch
 
@@ -154,7 +159,7 @@ def main(argv=None) -> int:
         r.pop("classifier")
     result = {
         "benchmark": "finetune_layers", "command": "python benchmarks/finetune_layers_bench.py" + (
-            f" --max-examples {args.max_examples}" if args.max_examples else ""),
+            f" --max-examples {args.max_examples}" if args.max_examples else "") + (" --cold" if args.cold else ""),
         "data": Path(args.data).name, "base_model": args.base,
         "max_length": extraction.get("max_length"), "seed": 42,
         "max_examples": args.max_examples, "sklearn": {"solver": "lbfgs", "C": args.sklearn_c,
@@ -164,6 +169,8 @@ def main(argv=None) -> int:
         "machine": {"arch": platform.machine(), "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
                     "load_average": [round(x, 2) for x in os.getloadavg()], "torch": torch.__version__},
     }
+    if cold:
+        cold.cleanup()
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(table(result))
