@@ -8,6 +8,8 @@ changed here can be looked up there under the same number.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -101,7 +103,8 @@ def cka_figure(changes: Changes, lang: str) -> go.Figure:
 def js_figure(changes: Changes, lang: str) -> go.Figure:
     n_layers, n_heads = changes.js.shape
     fig = go.Figure(go.Heatmap(z=changes.js.round(4).tolist(), x=list(range(n_heads)), y=list(range(n_layers)),
-                               colorscale="Reds", zmin=0, colorbar=dict(title=t("ft_chg_js_axis", lang)),
+                               colorscale="Reds", zmin=0, zmax=max(float(changes.js.max()), 0.05),  # 0 stays white
+                               colorbar=dict(title=t("ft_chg_js_axis", lang)),
                                hovertemplate=(f"{t('ft_chg_layer', lang)} %{{y}}, {t('ft_chg_head', lang)} %{{x}}: "
                                               "%{z:.3f}<extra></extra>")))
     base_layout(fig, t("ft_chg_js_title", lang), height=380, export=export_name("finetune-attention-change"))
@@ -115,7 +118,8 @@ def lora_figure(changes: Changes, lang: str) -> go.Figure:
     fig = go.Figure()
     if changes.lora is None:
         why = t("ft_chg_why_full" if changes.method == "full" else "ft_chg_why_frozen", lang)
-        fig.add_annotation(text=t("ft_chg_lora_none", lang, method=changes.method, why=why), showarrow=False,
+        note = t("ft_chg_lora_none", lang, method=changes.method, why=why)
+        fig.add_annotation(text="<br>".join(textwrap.wrap(note, 26 if lang == "zh" else 48)), showarrow=False,
                            x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=15))
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)

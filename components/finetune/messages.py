@@ -214,7 +214,8 @@ register({
         "from 0, as in the Attention tab.",
         "**{which}：** CKA 从嵌入层的 {first:.3f} 变为第 {layers} 层的 {last:.3f}；注意力变化最大的是第 {js_layer} 层"
         "第 {js_head} 个头（JS {js:.3f}）。层和注意力头都从 0 开始编号，与“注意力”标签页相同。"),
-    "ft_chg_frozen": ("Feature extraction left BERT exactly as it was: CKA is 1 and no attention changed, at every "
-                      "layer. Only the head on top learned.",
-                      "特征提取让 BERT 保持原样：每一层的 CKA 都是 1，注意力也没有任何变化。只有顶上的分类头在学习。"),
+    "ft_chg_frozen": ("**{which}:** feature extraction left BERT exactly as it was: CKA is 1 and no attention "
+                      "changed, at every layer. Only the head on top learned.",
+                      "**{which}：** 特征提取让 BERT 保持原样：每一层的 CKA 都是 1，注意力也没有任何变化。"
+                      "只有顶上的分类头在学习。"),
 })

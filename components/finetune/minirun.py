@@ -229,6 +229,7 @@ def child_main(spec: RunSpec, outbox, stop, nice: int) -> None:
     """A worker process's entry point (started by ``live.LiveTrainer``): one torch thread, a lower CPU
     priority, and every outcome sent to ``outbox``; it also stops when the process that started it is gone."""
     import os
+    import resource
     import traceback
 
     from components.core.messages import UserError
@@ -241,7 +242,9 @@ def child_main(spec: RunSpec, outbox, stop, nice: int) -> None:
         return stop.is_set() or os.getppid() != parent
 
     try:
-        outbox.put(("done", mini_run(spec, outbox.put, stopped)))
+        summary = mini_run(spec, outbox.put, stopped)
+        summary["worker_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        outbox.put(("done", summary))
     except Cancelled:
         outbox.put(("cancelled",))
     except UserError as exc:

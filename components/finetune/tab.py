@@ -152,13 +152,13 @@ def changed_endpoint(services: Services):
         found = compare(classifier)
         tokens, cos, notes = token_cosines(classifier, text)
         show_warnings(notes, lang)
-        name = t("ft_chg_mine" if which == MINE else "ft_chg_shipped", lang)
-        js_layer, js_head = divmod(int(found.js.argmax()), found.js.shape[1])
-        summary = t("ft_chg_summary", lang, which=f"{name} ({found.method})", first=found.cka[0],
-                    last=found.cka[-1], layers=len(found.cka) - 2, js_layer=js_layer, js_head=js_head,
-                    js=found.js.max())
+        which_text = f"{t('ft_chg_mine' if which == MINE else 'ft_chg_shipped', lang)} ({found.method})"
         if found.method in ("head", "sklearn-lr"):
-            summary += "\n\n" + t("ft_chg_frozen", lang)
+            summary = t("ft_chg_frozen", lang, which=which_text)
+        else:
+            js_layer, js_head = divmod(int(found.js.argmax()), found.js.shape[1])
+            summary = t("ft_chg_summary", lang, which=which_text, first=found.cka[0], last=found.cka[-1],
+                        layers=len(found.cka) - 2, js_layer=js_layer, js_head=js_head, js=found.js.max())
         return (summary, cka_figure(found, lang), js_figure(found, lang), lora_figure(found, lang),
                 cosine_figure(tokens, cos, lang, text))
 
