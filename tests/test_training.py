@@ -243,3 +243,25 @@ def test_save_classifier_writes_what_it_is_given(tiny_base, tmp_path):
         save_classifier(tmp_path / "lora", None, head, {**info, "method": "lora"})
     with pytest.raises(ValueError, match="saves no encoder"):
         save_classifier(tmp_path / "head", base.encoder, head, info)
+
+
+RECORD_KEYS = {"record_version", "method", "base_model", "seed", "arguments", "data", "parameters", "loss",
+               "dev_macro_f1", "dev_macro_f1_at_0.5", "metrics", "wall_seconds", "size_bytes", "machine"}
+
+
+@pytest.mark.parametrize("method", ["head", "lora", "full"])
+def test_shipped_records_are_real_goemotions_runs(method):
+    """assets/finetune/records/<method>.json: what `python app.py train` wrote for the README's recipes."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "assets" / "finetune" / "records" / f"{method}.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert RECORD_KEYS <= set(record) and record["record_version"] == 1 and record["method"] == method
+    assert record["base_model"] == "minilm" and record["seed"] == 42
+    assert record["data"]["n_train"] == 43_410 and record["data"]["n_test"] == 5_427
+    epochs = record["arguments"]["epochs"]
+    assert len(record["loss"]) == math.ceil(43_410 / record["arguments"]["batch_size"]) * epochs
+    assert len(record["dev_macro_f1"]) == len(record["dev_macro_f1_at_0.5"]) == epochs
+    assert record["loss"][-1] < record["loss"][0]  # it learned something
+    assert 0.3 < record["metrics"]["test"]["macro_f1"] < 0.6 and "per_label" not in record["metrics"]["test"]
+    assert path.stat().st_size < 1_000_000
