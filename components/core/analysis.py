@@ -49,6 +49,12 @@ register({
         "这段文字是中文，但 {model} 只能读英文：它的词表里没有汉字，BERT 只会看到 [UNK]。请在“模型”菜单中选择 "
         "bert-base-chinese。如果这台电脑上还没有它，请在能上网的地方运行 `python app.py prefetch bert-base-chinese`"
         "（或把 HF_ENDPOINT 设为 Hub 镜像）。"),
+    "analysis_classifier_english": (
+        "This text is Chinese, but this classifier was trained on English text with an English-only vocabulary: "
+        "it would see only [UNK]. Type an English sentence here; the other lessons read Chinese with "
+        "bert-base-chinese.",
+        "这段文字是中文，但这个分类器是用英文文本训练的，词表里只有英文：它只会看到 [UNK]。请在这里输入英文句子；"
+        "其他各课可以用 bert-base-chinese 阅读中文。"),
     "analysis_span_outside": (
         "The span {start}:{end} is outside the sentence (length {length}).",
         "范围 {start}:{end} 超出了句子（长度 {length}）。"),
@@ -140,6 +146,8 @@ def is_chinese(text: str) -> bool:
 def require_language(model: LoadedModel, *texts: str | None) -> None:
     """One clear message instead of a screen of [UNK]s: Chinese text on an English-only model."""
     if model.language == "en" and any(t and is_chinese(t) for t in texts):
+        if model.is_classifier:
+            raise UserError("analysis_classifier_english")
         raise UserError("analysis_needs_chinese_model", model=model.name)
 
 
