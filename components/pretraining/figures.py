@@ -54,8 +54,8 @@ def attention_figure(result: FillResult, lang: str, n_heads: int, text: str = ""
     """Each blank's attention row (mean of the layer's heads) over the pieces BERT read."""
     names = [t("pre_fig_blank", lang, n=i + 1) for i in range(len(result.masks))]
     hover = t("pre_fig_attention", lang)
-    fig = go.Figure(go.Heatmap(z=result.attention, x=list(range(len(result.tokens))), y=names, zmin=0, zmax=float(result.attention.max()),
-                               colorscale="Blues", colorbar=dict(title=hover),
+    fig = go.Figure(go.Heatmap(z=result.attention, x=list(range(len(result.tokens))), y=names, zmin=0,
+                               zmax=float(result.attention.max()), colorscale="Blues", colorbar=dict(title=hover),
                                customdata=[[safe_label(tok) for tok in result.tokens]] * len(names),
                                hovertemplate="%{y} → %{customdata}: %{z:.3f}<extra></extra>"))
     base_layout(fig, t("pre_fig_attention_title", lang, layer=result.layer, heads=n_heads),

@@ -60,11 +60,13 @@ def _suits(name: str, texts: tuple[str, ...]) -> bool:
     return all(analyze(model, t, detail="tokens").unk_fraction < 0.5 for t in texts if t)
 
 
-def pointer(services: Services, asked: str, head: str) -> Msg:
-    """One line: which models have the heads, and how to get one."""
+def pointer(services: Services, asked: str, head: str, *texts: str) -> Msg:
+    """One line: which models have the heads, and how to get one (for Chinese text, the Chinese one)."""
     names = [n for n in models_with_heads(services) if has_head(n, head)] or [
         n for n, p in PRESETS.items() if head in p.heads]
-    return Msg("pre_pointer", model=asked, models=names, example=names[0] if names else "bert-base-uncased")
+    chinese = any(is_chinese(t) for t in texts if t)
+    example = "bert-base-chinese" if chinese else "bert-base-uncased"
+    return Msg("pre_pointer", model=asked, models=names, example=example)
 
 
 def choose_model(services: Services, asked: str | None, head: str, *texts: str) -> Choice:
@@ -83,4 +85,4 @@ def choose_model(services: Services, asked: str | None, head: str, *texts: str) 
             continue  # a cached checkpoint that fails to load is not a fallback
         if head in other.heads:
             return Choice(model, other, Msg("pre_using_other", asked=model.name, used=other.name))
-    return Choice(model, None, pointer(services, model.name, head))
+    return Choice(model, None, pointer(services, model.name, head, *texts))
