@@ -15,11 +15,12 @@ from transformers import BertConfig, BertForMaskedLM, BertForPreTraining, BertTo
 
 from tests.tiny import CHINESE, ENGLISH, write_vocab
 
-# the words and characters of the lesson's built-in examples, so the tiny models read them
+# the words and characters of the lesson's built-in examples, so the tiny models read them (and one word the
+# classroom filter hides, so the filter can be tested on a real vocabulary)
 ENGLISH_PT = ENGLISH + """
 man woman worked as drink milk sugar capital france paris hummingbird hum ##ming ##bird flower drank sun rose over
 hills sky grew brighter forgot umbrella morning noon soaking wet swim library closes six cat sleeps all day train late
-again apples grow trees played football after school job nurse doctor teacher
+again apples grow trees played football after school job nurse doctor teacher crap
 """.split()
 CHINESE_PT = CHINESE + list("喜欢花首都北京太阳升起天空变亮鱼儿游图书馆六点关门")
 CHINESE_PT += list("猫整天睡觉火车又晚放踢足球工作忘带伞下午全身湿")
@@ -37,6 +38,16 @@ def make_tiny_pretraining(folder: Path, tokens: list[str], *, seed: int = 0, kin
     kind(config).eval().save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+@pytest.fixture(scope="module")
+def empty_hf_cache(tmp_path_factory):
+    """The Hugging Face cache pointed at an empty folder: no test depends on what this machine has cached."""
+    import huggingface_hub.constants
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path_factory.mktemp("hf-cache")))
+        yield Path(huggingface_hub.constants.HF_HUB_CACHE)
 
 
 @pytest.fixture(scope="session")
