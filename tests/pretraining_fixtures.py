@@ -7,6 +7,7 @@ or ``BertForMaskedLM`` (masked-LM only), exactly as a Hub checkpoint with heads 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,35 @@ def pt_zh_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def mlm_only_dir(tmp_path_factory) -> Path:
     return make_tiny_pretraining(tmp_path_factory.mktemp("mlm-en"), ENGLISH_PT, seed=13, kind=BertForMaskedLM)
+
+
+@contextlib.contextmanager
+def serve_app(models: tuple[str, ...]):
+    """The real app with these models (the first is the default), in-process on a free loopback port."""
+    from components.cli.serve import configure_queue
+    from components.core.services import AppConfig, Services
+    from components.ui.shell import build_demo, launch_options
+    from tests.conftest import free_port
+
+    config = AppConfig(models=models, default_model=models[0], warm_up=False, concurrency=2)
+    demo = configure_queue(build_demo(Services(config)), max_size=100)
+    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
+                **launch_options(demo))
+    try:
+        yield demo
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def pt_app(empty_hf_cache, pt_en_dir, pt_zh_dir):
+    """minilm (the default, no heads) and a tiny English and Chinese BERT with heads."""
+    with serve_app(("minilm", str(pt_en_dir), str(pt_zh_dir))) as demo:
+        yield demo
+
+
+@pytest.fixture(scope="module")
+def pt_client(pt_app):
+    from gradio_client import Client
+
+    return Client(pt_app.local_url, verbose=False)

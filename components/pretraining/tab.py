@@ -34,6 +34,7 @@ from components.ui.errors import show_warnings, user_errors
 from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples
 
 TAB_ID = "pretraining"
+MAX_GUESS = 100
 TITLE = "tab_pretraining"
 
 FILL_EXAMPLES = ["I drink my [MASK] with milk and sugar.", "The capital of France is [MASK].",
@@ -96,7 +97,7 @@ def endpoints(services: Services):
         result = fill_mask(model, text, _words(masked_words), top_k=top_k, layer=min(int(layer), n_layers),
                            classroom=classroom)
         show_warnings(result.warnings, lang)
-        guesses = rank_guess(model, result, guess) if (guess or "").strip() else []
+        guesses = rank_guess(model, result, guess[:MAX_GUESS]) if (guess or "").strip() else []
         heads = int(model.config.num_attention_heads)
         return (fill_figure(result, lang, text), fill_markdown(result, model, guesses, choice.note, lang, text),
                 attention_figure(result, lang, heads, text), fill_table(result, lang))
@@ -158,7 +159,7 @@ def build(ctx: TabContext) -> TabHandle:
             with gr.Row():
                 guess_first = gr.Checkbox(label=i18n("pre_guess_first"), value=True, elem_id="pretraining-guess-first")
                 classroom = gr.Checkbox(label=i18n("pre_filter"), value=True, elem_id="pretraining-filter")
-            guess = gr.Textbox(label=i18n("pre_guess"), max_length=100, elem_id="pretraining-guess")
+            guess = gr.Textbox(label=i18n("pre_guess"), max_length=MAX_GUESS, elem_id="pretraining-guess")
             with gr.Row():
                 top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=i18n("pre_top_k"))
                 layer = gr.Slider(1, 12, value=12, step=1, label=i18n("pre_layer"))
