@@ -149,3 +149,20 @@ def test_cli_errors_name_the_problem_and_exit_1(capsys, tmp_path, pt_en_dir, arg
 def test_cli_on_a_model_without_heads_says_which_models_have_them(capsys, minilm):
     code, _, err = run(capsys, "fill-mask", "The [MASK] sat.", "--model", "minilm")
     assert code == 1 and "minilm has no masked-LM head" in err and "python app.py prefetch bert-base-uncased" in err
+
+
+def test_two_checkpoints_loading_at_once_keep_their_heads_and_tied_decoder(tmp_path, pt_en_dir, tiny_en_dir):
+    """A class opening the app on two models loads them concurrently; transformers' loading is not thread-safe."""
+    import threading
+
+    fresh, encoder_only = shutil.copytree(pt_en_dir, tmp_path / "heads"), shutil.copytree(tiny_en_dir, tmp_path / "enc")
+    loaded = {}
+    threads = [threading.Thread(target=lambda n=str(n): loaded.update({n: load_model(n)})) for n in (encoder_only, fresh)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    model = loaded[str(fresh)]
+    assert model.heads == ("mlm", "nsp") and loaded[str(encoder_only)].heads == ()
+    decoder = model.full.cls.predictions.decoder.weight
+    assert decoder.data_ptr() == model.encoder.embeddings.word_embeddings.weight.data_ptr()
