@@ -157,7 +157,8 @@ def test_two_checkpoints_loading_at_once_keep_their_heads_and_tied_decoder(tmp_p
 
     fresh, encoder_only = shutil.copytree(pt_en_dir, tmp_path / "heads"), shutil.copytree(tiny_en_dir, tmp_path / "enc")
     loaded = {}
-    threads = [threading.Thread(target=lambda n=str(n): loaded.update({n: load_model(n)})) for n in (encoder_only, fresh)]
+    names = (str(encoder_only), str(fresh))
+    threads = [threading.Thread(target=lambda n=n: loaded.update({n: load_model(n)})) for n in names]
     for thread in threads:
         thread.start()
     for thread in threads:
