@@ -47,7 +47,7 @@ def test_minilm_alone_predicts_nothing_and_says_how_to_get_heads(minilm, empty_h
     assert choice.model is None and choice.asked is minilm
     line = render(choice.note, "en")
     assert "minilm has no pre-training heads" in line and "bert-base-uncased" in line and "bert-base-chinese" in line
-    assert "`python app.py prefetch bert-base-uncased`" in line and "HF_ENDPOINT" in line
+    assert "python app.py prefetch bert-base-uncased" in line and "HF_ENDPOINT" in line
     zh = choose_model(Services(AppConfig(models=tuple(PRESETS))), "minilm", "nsp", "太阳升起。", "天空变亮。")
     assert "python app.py prefetch bert-base-chinese" in render(zh.note, "zh")
 

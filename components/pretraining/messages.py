@@ -92,10 +92,10 @@ register({
     "pre_reads": ("**BERT reads:** {tokens}", "**BERT 读到的是：** {tokens}"),
     "pre_pointer": (
         "{model} has no pre-training heads, so nothing is predicted here. Models with BERT's own heads: {models}. "
-        "Get one with `python app.py prefetch {example}` where there is internet (or set HF_ENDPOINT to a Hub "
+        "Get one with **python app.py prefetch {example}** where there is internet (or set HF_ENDPOINT to a Hub "
         "mirror), then choose it in the Model menu.",
         "{model} 没有预训练头，所以这里不做预测。带有 BERT 自己预测头的模型：{models}。请在能上网的地方运行 "
-        "`python app.py prefetch {example}`（或把 HF_ENDPOINT 设为 Hub 镜像）获取，然后在“模型”菜单中选择它。"),
+        "**python app.py prefetch {example}**（或把 HF_ENDPOINT 设为 Hub 镜像）获取，然后在“模型”菜单中选择它。"),
     "pre_using_other": ("{asked} has no pre-training heads; this tab uses {used}, which has them.",
                         "{asked} 没有预训练头；本页使用带有预训练头的 {used}。"),
     "pre_using": ("This tab uses {model} and its own pre-training heads.", "本页使用 {model} 和它自己的预训练头。"),
