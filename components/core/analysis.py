@@ -4,7 +4,9 @@ Design decision: every view reads the same frozen ``Analysis``, computed once an
 one byte-bounded, single-flight cache, so switching tabs, layers or heads never runs the model
 again, and thirty students pressing the same example cause one forward pass. A view that needs
 only the logits (Predict) asks for ``detail="logits"``: the model runs without collecting
-attentions and hidden states, and a full analysis already in the cache serves it too.
+attentions and hidden states, and a full analysis already in the cache serves it too. A view that
+runs its own forward on altered ids (Pre-training masks pieces) asks for ``detail="tokens"``: the
+same tokenization, checks and warnings, without running the model at all.
 
 Token/character alignment (``char_span_to_tokens``) and span pooling (``pool_span``) live here
 and nowhere else. Segments come from the tokenizer's ``sequence_ids`` (sentence A = 0, B = 1),
@@ -71,7 +73,7 @@ register({
         "对 {model} 来说，“{quote}”是 [UNK]：它的词表里没有这个词。请选择词表覆盖这种语言的模型（中文请用 bert-base-chinese）。"),
 })
 
-DETAILS = ("full", "logits")
+DETAILS = ("full", "logits", "tokens")
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,10 +163,10 @@ def analyze(model: LoadedModel, text: str, text_pair: str | None = None, *, max_
     require_language(model, text, text_pair)
     limit = min(max_length or model.max_length, model.max_length)
     key = (model.name, text, text_pair, limit)
-    if detail == "logits":
-        full = _analyses.get((*key, "full"))
-        if full is not None:
-            return full
+    for richer in DETAILS[:DETAILS.index(detail)]:  # a fuller analysis in the cache serves a leaner request
+        cached = _analyses.get((*key, richer))
+        if cached is not None:
+            return cached
     return _analyses.get_or_compute((*key, detail), lambda: _run(model, text, text_pair, limit, detail))
 
 
@@ -191,9 +193,11 @@ def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detai
     input_ids = torch.tensor([ids])
     mask = torch.ones_like(input_ids)
     full = detail == "full"
-    with torch.inference_mode():
-        logits, attentions, hidden = model.run(input_ids, mask, torch.from_numpy(segments)[None], attentions=full,
-                                               hidden=full)
+    logits = attentions = hidden = None
+    if detail != "tokens":
+        with torch.inference_mode():
+            logits, attentions, hidden = model.run(input_ids, mask, torch.from_numpy(segments)[None],
+                                                   attentions=full, hidden=full)
     attentions = torch.stack(attentions)[:, 0].float().numpy() if full else None
     hidden = torch.stack(hidden)[:, 0].float().numpy() if full else None
     logits = logits[0].float().numpy() if logits is not None else None

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -185,6 +186,10 @@ class LoadedModel:
 
 
 _models: Cache[LoadedModel] = Cache("models", max_entries=8)
+# transformers' from_pretrained is not thread-safe: two different checkpoints loading at once (a class opening
+# the app on two models) left BertForPreTraining's tied decoder untied and reported missing, so a checkpoint
+# with its masked-LM head was read as one without. Loads of different names run one after another.
+_LOADING = threading.Lock()
 _reach: dict[str, tuple[float, bool]] = {}
 load_counts: Counter[str] = Counter()  # how often weights were actually read, per name (load tests check 1)
 
@@ -194,7 +199,8 @@ def load_model(name: str = DEFAULT_MODEL) -> LoadedModel:
     name = (name or DEFAULT_MODEL).strip()
 
     def load() -> LoadedModel:
-        model = _load_uncached(name)
+        with _LOADING:
+            model = _load_uncached(name)
         load_counts[name] += 1
         return model
 
