@@ -16,7 +16,7 @@ import gradio as gr
 import numpy as np
 
 from components.core.classifier import Classifier, label_text, probabilities
-from components.core.messages import t
+from components.core.messages import render, t
 from components.core.services import Services
 from components.core.text import escape
 from components.explain.ablation import MODES, Ablation, ablate, head_names, parse_heads, scan, shape
@@ -65,8 +65,10 @@ def _what(expl: Explanation) -> str:
 
 
 def summary_markdown(expl: Explanation, groups, lang: str, own: bool, words: bool = False) -> str:
+    """What is explained, the tokens that push it most, the completeness check and the input's notes."""
     method = t("expl_ig_steps", lang, steps=expl.steps) if expl.method == "ig" else t("expl_method_gxi", lang)
-    lines = [t("expl_summary", lang, label=escape(label_text(expl.label, lang), markdown=True),
+    lines = [f"*{render(note, lang, escape=lambda s: escape(s, markdown=True))}*" for note in expl.warnings()]
+    lines += [t("expl_summary", lang, label=escape(label_text(expl.label, lang), markdown=True),
                what=t(_what(expl), lang), value=expl.value, method=method)]
     scores = unit_scores(expl, groups)
     order = [i for i in np.argsort(-scores, kind="stable") if not groups[i].special]
