@@ -5,12 +5,16 @@ completeness check, attention from [CLS] beside the attribution, and a layer x h
 off (with a scan of every head alone). A browser that trained its own classifier in the Fine-tuning tab
 explains that one (``session_classifier``), like Predict.
 
-Design decision: the heads grid is one CheckboxGroup of "L{layer}H{head}" values (what the API takes too),
-laid out as a grid by a style injected once; it lists the largest grid any admitted model has until the
-first run shows this classifier's own, so a script may switch heads off in its very first call.
+Design decision: the heads grid is a CheckboxGroup of "L{layer}H{head}" toggles, laid out as a grid by a style
+injected once and filled with this classifier's heads by each run, but the events read the switched-off heads
+from a hidden text box the grid writes into ("L1H1 L6H12", which is also what the API takes). Gradio would
+check a CheckboxGroup's values against the choices it last sent this browser, with its own English message;
+the lesson checks the names (``parse_heads``), and its message names the layers and heads that exist.
 """
 
 from __future__ import annotations
+
+import re
 
 import gradio as gr
 import numpy as np
@@ -39,9 +43,9 @@ from components.ui.widgets import TabContext, TabHandle, csv_button, examples
 TAB_ID = "explain"
 TITLE = "tab_explain"
 UI_MAX_STEPS = 256
-GRID = (24, 16)  # the largest layers x heads of an admitted model (BERT-large): the grid before the first run
+MAX_HEADS = 16  # BERT-large's: the widest grid the style lays out
 STYLE = "<style>.bl-heads .wrap{display:grid!important;gap:2px 4px}" + "".join(
-    f".bl-heads-{n} .wrap{{grid-template-columns:repeat({n},minmax(0,1fr))}}" for n in range(1, GRID[1] + 1)
+    f".bl-heads-{n} .wrap{{grid-template-columns:repeat({n},minmax(0,1fr))}}" for n in range(1, MAX_HEADS + 1)
 ) + ".bl-heads label{min-width:0!important;font-size:0.72em;padding:1px 3px!important;gap:3px!important}</style>"
 
 EXAMPLES = [
@@ -126,13 +130,14 @@ def ablation_outputs(classifier: Classifier, result: Ablation, label_index: int,
     return frame, note
 
 
-def _heads(classifier: Classifier, heads_off) -> tuple[tuple[int, int], ...]:
-    return parse_heads(heads_off, *shape(classifier.model))
+def _heads(classifier: Classifier, heads_off: str | None) -> tuple[tuple[int, int], ...]:
+    return parse_heads(re.split(r"[\s,;]+", (heads_off or "").strip()) if (heads_off or "").strip() else [],
+                       *shape(classifier.model))
 
 
 def explain_endpoint(services: Services):
     @user_errors
-    def run(text: str, label: str, method: str, output: str, steps: float, words: bool, heads_off: list[str],
+    def run(text: str, label: str, method: str, output: str, steps: float, words: bool, heads_off: str,
             ablation: str, lang: str = "en", own: str | None = None):
         classifier = services.classifier(own)
         expl = explain(classifier, text, label or None, method, output, int(steps))
@@ -144,7 +149,8 @@ def explain_endpoint(services: Services):
                                        lang)
         layers, heads = shape(classifier.model)
         names = head_names(layers, heads)
-        grid = gr.update(choices=names, value=[n for n in names if n in set(heads_off or [])], visible=True,
+        picked = {f"L{layer + 1}H{head + 1}" for layer, head in off}
+        grid = gr.update(choices=names, value=[n for n in names if n in picked], visible=True,
                          elem_classes=["bl-heads", f"bl-heads-{heads}"])
         return (expl.as_json(text), summary_markdown(expl, groups, lang, bool(own), bool(words)),
                 highlight_html(expl, groups, lang), attribution_figure(expl, groups, lang, text),
@@ -158,7 +164,7 @@ def explain_endpoint(services: Services):
 
 def ablation_endpoint(services: Services):
     @user_errors
-    def switch(text: str, label: str, heads_off: list[str], ablation: str, lang: str = "en", own: str | None = None):
+    def switch(text: str, label: str, heads_off: str, ablation: str, lang: str = "en", own: str | None = None):
         classifier = services.classifier(own)
         analysis = read(classifier, text)
         index = resolve_label(classifier, label or None, probabilities(classifier, analysis.logits))
@@ -208,7 +214,8 @@ def build(ctx: TabContext) -> TabHandle:
                                    (i18n("expl_output_logit"), "logit")], value="probability",
                                   label=i18n("expl_output"))
             with gr.Row():
-                steps = gr.Slider(8, UI_MAX_STEPS, value=DEFAULT_STEPS, step=8, label=i18n("expl_steps"))
+                steps = gr.Slider(8, UI_MAX_STEPS, value=DEFAULT_STEPS, step=8, label=i18n("expl_steps"),
+                                  elem_id="explain-steps")
                 words = gr.Checkbox(value=False, label=i18n("expl_words"))
             run = gr.Button(i18n("expl_run"), variant="primary", elem_id="explain-run")
             examples([[e] for e in EXAMPLES], [text], i18n)
@@ -223,8 +230,9 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("expl_h_heads"))
     hint = gr.Markdown(i18n("expl_heads_hint"))
     with gr.Row():
-        heads = gr.CheckboxGroup(head_names(*GRID), label=i18n("expl_heads"), visible=False, scale=3,
-                                 elem_id="explain-heads", elem_classes=["bl-heads", f"bl-heads-{GRID[1]}"])
+        heads = gr.CheckboxGroup([], label=i18n("expl_heads"), visible=False, scale=3, elem_id="explain-heads",
+                                 elem_classes=["bl-heads"])
+        heads_off = gr.Textbox("", visible=False, label=i18n("expl_heads"), max_length=20_000)
         with gr.Column(scale=1):
             ablation = gr.Radio([(i18n(f"expl_mode_{m}"), m) for m in MODES], value="zero",
                                 label=i18n("expl_ablation"))
@@ -239,7 +247,7 @@ def build(ctx: TabContext) -> TabHandle:
 
     own, lang = ctx.session_classifier, ctx.lang
     fn = explain_endpoint(services)
-    inputs = [text, label, method, output, steps, words, heads, ablation, lang, own]
+    inputs = [text, label, method, output, steps, words, heads_off, ablation, lang, own]
     outputs = [record, summary, highlight, bars, attention, attention_note, table, ablation_note, label, heads, hint,
                more, scan_plot, scan_note]
     ctx.model_event(run.click, fn, inputs, outputs, api_name="explain")
@@ -249,9 +257,11 @@ def build(ctx: TabContext) -> TabHandle:
     stepped = more.click(lambda s: min(UI_MAX_STEPS, int(s) * 4), steps, steps, api_name=False)
     ctx.model_event(stepped.then, fn, inputs, outputs, api_name=False)
     switch = ablation_endpoint(services)
-    switch_inputs = [text, label, heads, ablation, lang, own]
-    ctx.model_event(heads.input, switch, switch_inputs, [table, ablation_note], api_name="explain_heads",
-                    show_progress="hidden", trigger_mode="always_last")
+    switch_inputs = [text, label, heads_off, ablation, lang, own]
+    picked = heads.input(None, heads, heads_off, js="(names) => (names || []).join(' ')", trigger_mode="always_last",
+                         api_name=False)
+    ctx.model_event(picked.then, switch, switch_inputs, [table, ablation_note], api_name="explain_heads",
+                    show_progress="hidden")
     ctx.model_event(ablation.input, switch, switch_inputs, [table, ablation_note], api_name=False)
     ctx.model_event(scan_button.click, scan_endpoint(services), [text, label, output, ablation, lang, own],
                     [scan_plot, scan_note], api_name="explain_scan")
