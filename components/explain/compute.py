@@ -157,7 +157,9 @@ def baseline_ids(analysis: Analysis, pad_id: int) -> np.ndarray:
     return np.where(added, analysis.input_ids, pad_id)
 
 
-def _check(method: str, steps: int) -> None:
+def _check(method: str, output: str, steps: int) -> None:
+    if output not in OUTPUTS:
+        raise UserError("expl_unknown_output", output=str(output)[:40], choices=list(OUTPUTS))
     if method not in METHODS:
         raise UserError("expl_unknown_method", method=str(method)[:40], choices=list(METHODS))
     if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= MAX_STEPS:
@@ -171,8 +173,8 @@ def read(classifier: Classifier, text: str) -> Analysis:
     except UserError as err:  # the generic message points at the Model menu, which does not pick classifiers
         if err.msg.key != "analysis_needs_chinese_model":
             raise
-        raise UserError("expl_needs_chinese", base=str(classifier.info.get("base_model", classifier.model.name)),
-                        ) from None
+        base = str(classifier.info.get("base_model", classifier.model.name))
+        raise UserError("expl_needs_chinese", base=base) from None
     if analysis.logits is None:
         raise UserError("expl_no_head", model=analysis.model_name)
     return analysis
@@ -184,9 +186,7 @@ _explanations: Cache[Explanation] = Cache("explanations", max_entries=64)
 def explain(classifier: Classifier, text: str, label: str | None = None, method: str = "ig",
             output: str = "probability", steps: int = DEFAULT_STEPS) -> Explanation:
     """Attributions of one label's score for ``text``, read as the classifier reads it (cached)."""
-    _check(method, steps)
-    if output not in OUTPUTS:
-        raise UserError("expl_unknown_output", output=str(output)[:40], choices=list(OUTPUTS))
+    _check(method, output, steps)
     analysis = read(classifier, text)
     probs = probabilities(classifier, analysis.logits)
     index = resolve_label(classifier, label, probs)
