@@ -184,7 +184,8 @@ def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detai
     mask = torch.ones_like(input_ids)
     full = detail == "full"
     with torch.inference_mode():
-        logits, attentions, hidden = model.run(input_ids, mask, torch.tensor([segments]), attentions=full, hidden=full)
+        logits, attentions, hidden = model.run(input_ids, mask, torch.from_numpy(segments)[None], attentions=full,
+                                               hidden=full)
     attentions = torch.stack(attentions)[:, 0].float().numpy() if full else None
     hidden = torch.stack(hidden)[:, 0].float().numpy() if full else None
     logits = logits[0].float().numpy() if logits is not None else None
