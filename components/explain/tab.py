@@ -266,7 +266,7 @@ def build(ctx: TabContext) -> TabHandle:
     ctx.model_event(scan_button.click, scan_endpoint(services), [text, label, output, ablation, lang, own],
                     [scan_plot, scan_note], api_name="explain_scan")
     for state in (lang, own):
-        state.change(lambda lg, o: relabel(lg, o, services), [lang, own], label, api_name=False,
-                     show_progress="hidden")
+        ctx.model_event(state.change, lambda lg, o: relabel(lg, o, services), [lang, own], label, api_name=False,
+                        show_progress="hidden")
     return TabHandle(fields={"text": text, "label": label, "method": method, "output": output, "steps": steps,
                              "words": words}, run=(fn, inputs, outputs))
