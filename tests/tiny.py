@@ -86,7 +86,8 @@ def make_tiny_classifier(folder: Path, arch: str, *, num_labels: int = 3, proble
                   if line and not line.startswith("#")]
         tokenizer = RobertaTokenizerFast(vocab=bpe.get_vocab(), merges=merges)
         tokenizer.model_max_length = 62
-        config = RobertaConfig(vocab_size=len(tokenizer.get_vocab()), type_vocab_size=1, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        config = RobertaConfig(vocab_size=len(tokenizer.get_vocab()), type_vocab_size=1, hidden_size=32,
+                               num_hidden_layers=2, num_attention_heads=4,
                                intermediate_size=64, max_position_embeddings=64, pad_token_id=tokenizer.pad_token_id,
                                bos_token_id=0, eos_token_id=2, hidden_dropout_prob=0.0,
                                attention_probs_dropout_prob=0.0, **common)

@@ -28,7 +28,8 @@ register({
     # notes
     "attn_note_head": ("Layer {layer}, head {head}: each row is one token's attention over all tokens (rows sum to 1).",
                        "第 {layer} 层，第 {head} 个头：每一行是一个词元对所有词元的注意力（每行之和为 1）。"),
-    "attn_note_mean": ("Layer {layer}, mean of all heads: each row sums to 1.", "第 {layer} 层，所有头的平均：每行之和为 1。"),
+    "attn_note_mean": ("Layer {layer}, mean of all heads: each row sums to 1.",
+                       "第 {layer} 层，所有头的平均：每行之和为 1。"),
     "attn_note_grid": ("Layer {layer}, every head: each small map is one head; rows sum to 1.",
                        "第 {layer} 层，每个头：每张小图是一个头；每行之和为 1。"),
     "attn_note_rollout": (
@@ -57,7 +58,8 @@ register({
                       "第 {layer} 层不存在：这个模型的层编号是 0 到 {last}。"),
     "attn_no_head": ("Head {head} does not exist: this model has heads 0 to {last}.",
                      "第 {head} 个头不存在：这个模型的头编号是 0 到 {last}。"),
-    "attn_unknown_view": ("Unknown view '{view}'. Choose one of: {views}.", "未知视图“{view}”。请从以下视图中选择：{views}。"),
+    "attn_unknown_view": ("Unknown view '{view}'. Choose one of: {views}.",
+                          "未知视图“{view}”。请从以下视图中选择：{views}。"),
     # figures
     "attn_title_head": ("{model}: layer {layer}, head {head}", "{model}：第 {layer} 层，第 {head} 个头"),
     "attn_title_mean": ("{model}: layer {layer}, mean of {heads} heads", "{model}：第 {layer} 层，{heads} 个头的平均"),
@@ -96,10 +98,12 @@ register({
     "bv_frame_title": ("bertviz head view and model view", "bertviz 头视图和模型视图"),
     "bv_notice_layers": ("To keep the page light, the bertviz views include layers {first}–{last} of {n}; move the "
                          "layer slider to see others.",
-                         "为了让页面轻便，bertviz 视图只包含第 {first}–{last} 层（共 {n} 层）；移动层滑块可查看其他层。"),
+                         "为了让页面轻便，bertviz 视图只包含第 {first}–{last} "
+                         "层（共 {n} 层）；移动层滑块可查看其他层。"),
     "bv_notice_tokens": ("To keep the page light, the bertviz views show layer {layer} and the first {kept} of {n} "
                          "tokens (rows renormalised); the heatmap above shows them all.",
-                         "为了让页面轻便，bertviz 视图只显示第 {layer} 层和 {n} 个词元中的前 {kept} 个（每行重新归一化）；"
+                         "为了让页面轻便，bertviz 视图只显示第 {layer} 层和 "
+                         "{n} 个词元中的前 {kept} 个（每行重新归一化）；"
                          "上面的热力图显示全部词元。"),
     "bv_missing": ("The bertviz views need the Python package providing {name}: pip install -r requirements.txt "
                    "(bertviz, XStatic-D3, XStatic-jQuery).",

@@ -70,7 +70,8 @@ register({
     "analysis_span_unk": (
         "'{quote}' is [UNK] for {model}: its vocabulary does not have it. Choose a model whose vocabulary covers "
         "this language (e.g. bert-base-chinese for Chinese).",
-        "对 {model} 来说，“{quote}”是 [UNK]：它的词表里没有这个词。请选择词表覆盖这种语言的模型（中文请用 bert-base-chinese）。"),
+        "对 {model} 来说，“{quote}”是 [UNK]：它的词表里没有这个词。"
+        "请选择词表覆盖这种语言的模型（中文请用 bert-base-chinese）。"),
 })
 
 DETAILS = ("full", "logits", "tokens")

@@ -39,7 +39,8 @@ register({
     "shell_subtitle": ("See how BERT reads: its predictions, its attention, its embeddings, its input.",
                        "看看 BERT 如何阅读：它的预测、注意力、词向量和输入表示。"),
     "shell_model": ("Model", "模型"),
-    "shell_model_info": ("Base encoder for the lessons that read one. Models marked 'needs download' work once fetched.",
+    "shell_model_info": ("Base encoder for the lessons that read "
+    "one. Models marked 'needs download' work once fetched.",
                          "各课使用的基础编码器。标有“需要下载”的模型需先下载。"),
     "shell_projector": ("Projector mode (large text, high contrast)", "投影模式（大字体、高对比度）"),
     "shell_language": ("Language", "语言"),
@@ -209,7 +210,8 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
 def _copy_js(fields: list[tuple[str, str]]) -> str:
     """JS for 'copy link': the current tab's controls as query parameters, refused when too long."""
     spec = json.dumps(fields)
-    too_long = {lang: render(Msg("shell_link_too_long", n="__N__", limit=f"{MAX_LINK:,}"), lang) for lang in ("en", "zh")}
+    too_long = {lang: render(Msg("shell_link_too_long", n="__N__", limit=f"{MAX_LINK:,}"), lang)
+                for lang in ("en", "zh")}
     return f"""
 (tab, model, lang, ...values) => {{
   const fields = {spec};
