@@ -135,6 +135,10 @@ register({
         "**Static baseline** — {label}: one vector for every sentence, so the gap is {gap:+.3f} and 1-NN accuracy "
         "{acc:.0%} (chance).",
         "**静态基线** — {label}：每个句子都是同一个向量，所以差为 {gap:+.3f}，最近邻准确率 {acc:.0%}（等于随机）。"),
+    "poly_note_static_forms": (
+        "**Static baseline** — {label}: one vector per written form ({forms}), whatever the sentence: gap "
+        "{gap:+.3f}, 1-NN accuracy {acc:.0%}.",
+        "**静态基线** — {label}：每种写法（{forms}）一个向量，与句子无关：差 {gap:+.3f}，最近邻准确率 {acc:.0%}。"),
     "poly_note_single": (
         "**No separation curve:** the sense '{sense}' has only one sentence, so nothing of its own sense can be "
         "compared with it. Give every sense at least two sentences.",
@@ -150,6 +154,8 @@ register({
                              "没有锚点词：只有目标词与内置句子集相同时才会显示锚点词。"),
     # --- figures ------------------------------------------------------------------------------------------
     "poly_fig_static_title": ("Static space: one point for '{target}'", "静态空间：“{target}”只有一个点"),
+    "poly_fig_static_title_forms": ("Static space: one point per written form of '{target}'",
+                                    "静态空间：“{target}”的每种写法一个点"),
     "poly_fig_static_hover": ("{word}: the same vector in all {n} sentences",
                               "{word}：在全部 {n} 个句子中是同一个向量"),
     "poly_fig_static_absent": ("'{target}' is not in {label}", "“{target}”不在 {label} 中"),
@@ -179,7 +185,7 @@ register({
     "poly_fig_gap": ("within − across cosine", "同义 − 异义余弦"),
     "poly_fig_knn": ("1-NN sense accuracy (leave-one-out)", "最近邻词义准确率（留一法）"),
     "poly_fig_static_gap": ("static: within − across ({label})", "静态：同义 − 异义（{label}）"),
-    "poly_fig_static_knn": ("static: 1-NN accuracy (chance)", "静态：最近邻准确率（随机水平）"),
+    "poly_fig_static_knn": ("static: 1-NN accuracy", "静态：最近邻准确率"),
     "poly_fig_best": ("best layer {layer}", "最佳层 {layer}"),
     "poly_fig_shown": ("shown {layer}", "当前 {layer}"),
     "poly_fig_layer_axis": ("layer (0 = embedding output)", "层（0 = 嵌入层输出）"),
