@@ -20,7 +20,7 @@ TARGET = "<b>bank</b>"
 SENSE = "<img src=x onerror=alert(1)>"
 TEXT = (f"{SENSE} | I paid the {TARGET} today.\nriver | We sat by the {TARGET} of the river.\n"
         f"river | <i>The</i> {TARGET} was muddy.")  # one sentence for the markup sense: the note names it
-OURS = re.compile(r"<(?!br>|/?extra>)[a-zA-Z/!]")  # any tag but the <br> and <extra> the figures write
+OURS = re.compile(r"<(?!br>|/?extra>|/?sup>)[a-zA-Z/!]")  # any tag but the <br>, <sup>, <extra> the figures write
 
 
 def markup(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from components.core.messages import Msg, render, t
 from components.polysemy.projection import Projection
 from components.polysemy.study import Study
 
-__all__ = ["contextual_space_figure", "cosine_matrix_figure", "layer_curve_figure", "sense_colors",
+__all__ = ["contextual_space_figure", "cosine_matrix_figure", "layer_curve_figure", "sense_colors", "short_name",
            "static_space_figure"]
 
 PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#FF9DA6", "#9D755D")
@@ -46,6 +46,17 @@ def _notice(fig: go.Figure, lines: list[str], y: float = 0.0) -> None:
         fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0.5, y=y, showarrow=False,
                            yanchor="bottom", align="left", bgcolor="rgba(255,255,255,0.85)", bordercolor=GREY,
                            borderwidth=1, font=dict(size=12))
+
+
+def short_name(model: str) -> str:
+    """A model as a figure names it: 'minilm', 'bert-base-chinese', a local folder by its own name."""
+    return model.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] or model
+
+
+def _subtitle(fig: go.Figure, title: str, sub: str) -> None:
+    """A second, smaller title line (both escaped here: base_layout escapes a one-line title itself)."""
+    fig.update_layout(title=dict(text=f"{safe_label(title, 120)}<br><sup>{safe_label(sub, 120)}</sup>"),
+                      margin=dict(t=80))
 
 
 def _axes(fig: go.Figure, method: str, lang: str) -> go.Figure:
@@ -91,10 +102,8 @@ def static_space_figure(study: Study, projection: Projection | None, lang: str) 
             marker=dict(symbol="star", size=22, color="#222222"),
             hovertemplate=_say(Msg("poly_fig_static_hover", word=form, n=n), lang) + "<extra></extra>")
     base_layout(fig, title, height=460, export=export_name("polysemy-static", study.target))
-    _axes(fig, projection.method, lang)
-    fig.update_xaxes(title=t("poly_fig_axis", lang, method=projection.method.upper(), n=1) + " · "
-                     + safe_label(render(study.static.label, lang), 90))
-    return fig
+    _subtitle(fig, title, render(study.static.label, lang))
+    return _axes(fig, projection.method, lang)
 
 
 def contextual_space_figure(study: Study, projection: Projection, layer: int, lang: str) -> go.Figure:
@@ -124,9 +133,10 @@ def contextual_space_figure(study: Study, projection: Projection, layer: int, la
     if projection.method == "pca" and projection.distinct > 1:
         notes.append(_say(Msg("poly_fig_linear", k=projection.distinct), lang))
     _notice(fig, notes)
-    title = t("poly_fig_context_title", lang, target=study.target, layer=layer, last=study.n_layers,
-              model=study.model_name)
+    title = t("poly_fig_context_title", lang, target=study.target)
     base_layout(fig, title, height=460, export=export_name(f"polysemy-layer{layer}", study.target))
+    _subtitle(fig, title, t("poly_fig_context_sub", lang, layer=layer, last=study.n_layers,
+                            model=short_name(study.model_name)))
     return _axes(fig, projection.method, lang)
 
 
@@ -166,8 +176,8 @@ def layer_curve_figure(study: Study, shown: int, lang: str) -> go.Figure:
                     name=knn, line=dict(color=PALETTE[1], width=3))
     static = study.static_separation
     if static is not None:  # one vector for every occurrence: the same value at every "layer"
-        label = render(Msg("poly_fig_static_gap", label=study.static.label), lang, escape=lambda s: safe_label(s, 40))
-        fig.add_scatter(x=layers, y=[round(static.gap, 4)] * len(layers), mode="lines", name=label,
+        fig.add_scatter(x=layers, y=[round(static.gap, 4)] * len(layers), mode="lines",
+                        name=t("poly_fig_static_gap", lang),
                         line=dict(color=PALETTE[0], dash="dash"))
         fig.add_scatter(x=layers, y=[round(static.knn_accuracy, 4)] * len(layers), mode="lines", yaxis="y2",
                         line=dict(color=PALETTE[1], dash="dash"), name=t("poly_fig_static_knn", lang))

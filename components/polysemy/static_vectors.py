@@ -180,7 +180,8 @@ def input_embedding_vectors(model, words: Iterable[str]) -> StaticVectors:
         kept.append(word)
         rows.append(table[ids].detach().float().numpy().mean(axis=0))
     matrix = np.stack(rows) if rows else np.zeros((0, table.shape[1]), np.float32)
-    return StaticVectors(label=Msg("poly_static_table", model=model.name), words=tuple(kept), matrix=matrix,
+    name = model.name.rstrip("/").rsplit("/", 1)[-1]  # a local folder by its own name, a Hub id without owner
+    return StaticVectors(label=Msg("poly_static_table", model=name), words=tuple(kept), matrix=matrix,
                          missing=tuple(missing), lowercase=False)
 
 

@@ -95,8 +95,9 @@ class Study:
                              acc=acc))
         elif not self.static_forms:
             lines.append(Msg("poly_note_static_absent", target=self.target, label=self.static.label))
-        if self.static.missing:
-            lines.append(Msg("poly_note_static_missing", label=self.static.label, words=list(self.static.missing)))
+        missing = [w for w in self.static.missing if w != self.target]  # an absent target has its own line above
+        if missing:
+            lines.append(Msg("poly_note_static_missing", label=self.static.label, words=missing))
         if self.unknown_anchors:
             lines.append(Msg("poly_note_unk", model=self.model_name, words=list(self.unknown_anchors)))
         lines.append(Msg("poly_note_anchors" if self.anchor_words else "poly_note_no_anchors"))

@@ -64,7 +64,7 @@ def layer_bounds(services: Services):
 
 def link_endpoint(services: Services):
     """A deep link: the set's own sentences (in the session's language) unless the link carries others."""
-    run = polysemy_endpoint(services)
+    run, bounds = polysemy_endpoint(services), layer_bounds(services)
 
     @user_errors
     def polysemy_link(set_key: str, custom: str, target: str, span: str, encoder: str, layer: float,
@@ -73,7 +73,8 @@ def link_endpoint(services: Services):
         text = custom or chosen.as_text(lang)
         if not custom and (target or "").strip().casefold() not in text.casefold():
             target = chosen.target  # a link that names a set but no word of it gets the set's word
-        return (*run(set_key, text, target, span, encoder, layer, model_name, lang), text, target)
+        *views, shown = run(set_key, text, target, span, encoder, layer, model_name, lang)
+        return (*views, bounds(model_name, encoder, shown, lang), text, target)
 
     return polysemy_link
 
@@ -113,12 +114,13 @@ def build(ctx: TabContext) -> TabHandle:
     outputs = [static_plot, contextual_plot, matrix_plot, curve_plot, note, coordinates, npy, layer]
     inputs = [set_key, sentences, target, span, encoder, layer, ctx.model, ctx.lang]
     fn = polysemy_endpoint(ctx.services)
-    ctx.model_event(run.click, fn, inputs, outputs, api_name="polysemy")
-    ctx.model_event(target.submit, fn, inputs, outputs, api_name=False)
+    bounds, bounds_inputs = layer_bounds(ctx.services), [ctx.model, encoder, layer, ctx.lang]
+    for trigger in (run.click, target.submit):  # after a run, the slider ends at the encoder's last layer
+        ran = ctx.model_event(trigger, fn, inputs, outputs, api_name="polysemy" if trigger == run.click else False)
+        ctx.model_event(ran.then, bounds, bounds_inputs, layer, api_name=False, show_progress="hidden")
     ctx.model_event(layer.release, fn, inputs, outputs, api_name=False, show_progress="hidden")
-    for control in (ctx.model, encoder):  # the slider ends at the chosen encoder's last layer
-        ctx.model_event(control.change, layer_bounds(ctx.services), [ctx.model, encoder, layer, ctx.lang], layer,
-                        api_name=False, show_progress="hidden")
+    for control in (ctx.model, encoder):
+        ctx.model_event(control.change, bounds, bounds_inputs, layer, api_name=False, show_progress="hidden")
 
     def fill(key: str, lang: str):
         chosen = SETS.get(key) or SETS[DEFAULT_SET]
