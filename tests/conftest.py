@@ -7,8 +7,12 @@ No test touches the network: HF_HUB_OFFLINE is set before anything imports huggi
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ["HF_HUB_OFFLINE"] = "1"
+# an empty Hugging Face cache: no test depends on what this machine happens to have prefetched
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="bertlens-hf-")
+os.environ.pop("HF_HUB_CACHE", None)
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import socket  # noqa: E402

@@ -49,7 +49,7 @@ def test_every_row_sums_to_one_also_after_hiding(pair, view, hide_special, hide_
     if hide_punct:
         assert not any(is_punctuation(t) for t in shown.tokens)
     if hide_special or hide_punct:
-        assert "renormalised" in shown.note
+        assert "renormalised" in str(shown.note)
     if view == "rollout":
         assert shown.cls_row is not None and abs(float(shown.cls_row.sum()) - 1) < 1e-5
 
@@ -94,12 +94,55 @@ def test_chinese_labels_stay_readable(tiny_zh):
     assert "苹" in fig.layout.xaxis.ticktext and fig.layout.yaxis.tickangle == 0
 
 
+def raw_markup(fig) -> list[str]:
+    """Every string a figure would hand plotly that still holds a tag plotly could interpret."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, str):
+            if re.search(r"<(img|script|/script)", value, re.I):
+                found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.dtype == object):
+            for item in value:
+                walk(item)
+
+    walk(fig.to_plotly_json())
+    return found
+
+
+@pytest.fixture(scope="module")
+def markup_model(tiny_en):
+    """tiny_en whose tokenizer keeps each payload whole (an added token is never split), so the
+    payload reaches the token labels exactly as typed: the only way markup could reach a figure."""
+    import copy
+    from dataclasses import replace
+
+    tokenizer = copy.deepcopy(tiny_en.tokenizer)
+    tokenizer.add_tokens(XSS)
+    encoder = copy.deepcopy(tiny_en.encoder)
+    encoder.resize_token_embeddings(len(tokenizer))
+    return replace(tiny_en, name="tiny-en-markup", tokenizer=tokenizer, encoder=encoder)
+
+
+def test_the_markup_check_sees_unescaped_labels(markup_model):
+    """Negative control: the same check flags a figure whose token labels were not escaped."""
+    import plotly.graph_objects as go
+
+    analysis = analyze(markup_model, f"the bank {XSS[1]}")
+    assert XSS[1] in analysis.tokens  # the payload survives tokenization
+    raw = go.Figure(go.Heatmap(z=[[1]]), layout=dict(xaxis=dict(ticktext=list(analysis.tokens))))
+    assert raw_markup(raw)
+
+
 @pytest.mark.parametrize("payload", XSS)
-def test_user_text_is_escaped_in_figures_and_bertviz(tiny_en, payload):
-    analysis = analyze(tiny_en, f"the bank {payload}", payload)
+def test_user_text_is_escaped_in_figures_and_bertviz(markup_model, payload):
+    analysis = analyze(markup_model, f"the bank {payload}", payload)
+    assert payload in analysis.tokens
     for view in ("head", "grid", "rollout"):
-        fig_json = attention_figure(attention_view(analysis, view, 0, 0), "t").to_json()
-        assert "<script" not in fig_json and "<img" not in fig_json
+        assert raw_markup(attention_figure(attention_view(analysis, view, 0, 0), "t", "en")) == []
     document = bertviz_document(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0))
     data = re.search(r"id='bl-data'>(.*?)</script>", document, re.S).group(1)
     assert "<" not in data and ">" not in data
@@ -120,23 +163,29 @@ def test_safe_json_escapes_line_separators_and_tags():
     assert json.loads(text) == ["a\u2028b", "</script>&"]
 
 
-def test_payload_rounds_to_three_decimals_and_bounds_long_inputs():
+def test_payload_keeps_8_bit_levels_compressed_and_bounds_long_inputs():
+    import base64
+    import zlib
+
     rng = np.random.default_rng(0)
     att = rng.random((4, 2, 10, 10))
     att /= att.sum(-1, keepdims=True)
     full = shape_payload(att, tuple("abcdefghij"), np.zeros(10), layer=1)
-    weights = np.frombuffer(full.weights, "<u2").reshape(4, 2, 10, 10) / 1000
-    np.testing.assert_allclose(weights, att, atol=5e-4)
+    weights = np.frombuffer(full.weights, np.uint8).reshape(4, 2, 10, 10) / 255
+    np.testing.assert_allclose(weights, att, atol=0.5 / 255 + 1e-9)
+    document = bertviz_document(full)
+    sent = json.loads(re.search(r"id='bl-data'>(.*?)</script>", document, re.S).group(1))["weights"]
+    assert zlib.decompress(base64.b64decode(sent)) == full.weights  # what the page inflates is what we shaped
     window = shape_payload(att, tuple("abcdefghij"), np.zeros(10), layer=3, max_weights=2 * 200)
-    assert window.layers == (2, 3) and "layers 2–3" in window.notice
+    assert window.layers == (2, 3) and "layers 2–3" in str(window.notice)
     prefix = shape_payload(att, tuple("abcdefghij"), np.zeros(10), layer=3, max_weights=50)
-    assert prefix.layers == (3,) and len(prefix.tokens) == 5 and "first 5" in prefix.notice
+    assert prefix.layers == (3,) and len(prefix.tokens) == 5 and "first 5" in str(prefix.notice)
 
 
 @pytest.mark.minilm
-def test_bertviz_html_for_128_tokens_on_minilm_is_under_5_mb(minilm):
+def test_bertviz_html_for_128_tokens_on_minilm_is_under_1_5_mb(minilm):
     text = " ".join(["students"] + ["read", "the", "long", "story", "aloud", "together"] * 25)
     analysis = analyze(minilm, text, max_length=128)
     assert analysis.n_tokens == 128
     fragment = bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0))
-    assert len(fragment.encode()) < 5_000_000
+    assert len(fragment.encode()) < 1_500_000

@@ -22,20 +22,13 @@ def test_attention_endpoint_returns_heatmap_note_and_bertviz(client):
     rows = int(z["shape"].split(",")[0]) if isinstance(z, dict) else len(z)  # plotly may send typed arrays
     assert rows == len(figure["layout"]["xaxis"]["ticktext"]) > 10
     assert "Layer 5, head 3" in note
-    assert page.startswith("<iframe") and "sandbox='allow-scripts'" in page and len(page) < 5_000_000
+    assert page.startswith("<iframe") and "sandbox='allow-scripts'" in page and len(page) < 1_500_000
 
 
 def test_hiding_tokens_is_said_in_the_note(client):
     _plot, note, _page = client.predict("Hello, world!", "", "minilm", 0, 0, "rollout", True, True,
                                         api_name="/attention")
-    assert "Hidden: [CLS]/[SEP] and punctuation" in note and "renormalised" in note
-
-
-def test_xss_input_comes_back_escaped(client):
-    payload = "<img src=x onerror=alert(1)>"
-    plot, _note, page = client.predict(payload, "", "minilm", 0, 0, "mean", False, False, api_name="/attention")
-    assert "<img" not in json.dumps(_figure(plot))
-    assert "<img" not in page
+    assert "Hidden: [CLS]/[SEP], punctuation" in note and "renormalised" in note
 
 
 def test_empty_text_is_a_message(client):

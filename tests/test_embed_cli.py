@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from components.cli.embed import add_embed_parser
+from components.cli.embed import register as add_embed_parser
 from components.core.analysis import analyze
 
 

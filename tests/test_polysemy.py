@@ -1,23 +1,21 @@
-"""Polysemy logic: parsing, target location -> pieces -> pooled vectors, separation metrics,
-the built-in sets, and (on real minilm weights) the lesson itself: contextual senses separate,
-the static baseline cannot."""
+"""Polysemy logic: parsing, target location -> pieces -> pooled vectors (the one pooling rule), separation
+metrics and the single-sentence sense, the built-in sets in both languages, the study (baseline, best layer,
+note), and, on real minilm weights, the lesson itself: contextual senses separate, GloVe's real lookups cannot."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
 
-from components.core.analysis import analyze
-from components.polysemy.compute import (
-    builtin_sets,
-    layer_curve,
-    locate,
-    occurrence_vectors,
-    parse_lines,
-    separation,
-    static_space,
-    word_vectors,
-)
+from components.core.analysis import analyze, pool_span
+from components.core.messages import UserError, all_messages, render
+from components.polysemy.compute import layer_curve, occurrence_vectors, separation, word_vectors
+from components.polysemy.figures import layer_curve_figure
+from components.polysemy.sentences import locate, parse_lines
+from components.polysemy.sets import builtin_sets, set_text_language
+from components.polysemy.study import study
 
 
 def lines(*pairs: str):
@@ -31,15 +29,17 @@ def test_parse_lines_skips_blanks_and_comments_and_reads_spans():
 
 @pytest.mark.parametrize("text, line", [("a | one\nno separator here", "Line 2"), ("a | one\n | empty sense", "Line 2"),
                                         ("a | one\nb | two | 9:x", "line 2")])
-def test_malformed_lines_name_the_line(text, line):
-    with pytest.raises(ValueError, match=line):
+def test_malformed_lines_name_the_line_in_both_languages(text, line):
+    with pytest.raises(UserError, match=line) as err:
         parse_lines(text)
+    assert "第 2 行" in err.value.render("zh")
 
 
-def test_subword_target_pools_all_its_pieces(tiny_en):
+def test_subword_target_pools_all_its_pieces_with_the_shared_rule(tiny_en):
     occ = occurrence_vectors(tiny_en, lines("a | We were fishing by the river.", "b | Fishing again."), "fishing")
     assert occ.pieces[0] == ("fish", "##ing")
     analysis = analyze(tiny_en, "We were fishing by the river.")
+    np.testing.assert_array_equal(occ.vectors[0], pool_span(analysis, [3, 4]))
     np.testing.assert_allclose(occ.vectors[0], analysis.hidden_states[:, [3, 4]].mean(axis=1), rtol=1e-6)
 
 
@@ -57,11 +57,11 @@ def test_cased_location_prefers_exact_case_then_folds():
 
 def test_word_boundaries_allow_inflections_not_other_words():
     assert locate("Banks of the river", "bank") == (0, 4)
-    with pytest.raises(ValueError, match="not in the sentence"):
+    with pytest.raises(UserError, match="not in the sentence"):
         locate("an embankment", "bank")
 
 
-def test_chinese_target_pools_both_characters(tiny_zh):
+def test_a_chinese_word_of_two_characters_is_pooled_as_one_word(tiny_zh):
     occ = occurrence_vectors(tiny_zh, lines("水果 | 我们吃苹果。", "公司 | 苹果发布了新手机。"), "苹果")
     assert occ.pieces == (("苹", "果"), ("苹", "果"))
     analysis = analyze(tiny_zh, "我们吃苹果。")
@@ -74,14 +74,14 @@ def test_repeated_word_span_picks_the_second_occurrence(tiny_en):
     analysis = analyze(tiny_en, "the bank and the bank")
     np.testing.assert_allclose(first.vectors[0], analysis.hidden_states[:, 2], rtol=1e-6)
     np.testing.assert_allclose(second.vectors[0], analysis.hidden_states[:, 5], rtol=1e-6)
-    assert not np.allclose(first.vectors[0], second.vectors[0])
 
 
 def test_unk_and_absent_targets_are_reported_with_the_line(tiny_en):
-    with pytest.raises(ValueError, match=r"Line 2: .*\[UNK\]"):
+    with pytest.raises(UserError, match=r"Line 2: .*\[UNK\]"):
         occurrence_vectors(tiny_en, lines("a | the bank", "b | the zebra sat | 4:9"), "bank")
-    with pytest.raises(ValueError, match="Line 1: 'zebra' is not in the sentence"):
+    with pytest.raises(UserError, match="Line 1: 'zebra' is not in the sentence") as err:
         occurrence_vectors(tiny_en, lines("a | the bank", "b | the zebra"), "zebra")
+    assert err.value.render("zh").startswith("第 1 行：“zebra”不在句子")
 
 
 def test_anchor_words_only_unk_are_left_out(tiny_zh):
@@ -95,52 +95,122 @@ def test_separation_metrics_on_hand_made_vectors():
     assert sep.within > 0.98 and sep.across < 0.2 and sep.knn_accuracy == 1.0
 
 
-def test_one_vector_for_every_occurrence_has_no_separation():
+def test_one_vector_for_every_occurrence_scores_chance_not_zero_or_one():
     sep = separation(np.ones((6, 4)), ("a", "a", "a", "b", "b", "b"))
-    assert sep.gap == pytest.approx(0.0) and sep.knn_accuracy == pytest.approx(2 / 5)  # chance, ties shared
+    assert sep.gap == pytest.approx(0.0) and sep.knn_accuracy == pytest.approx(2 / 5)  # ties share credit
 
 
-def test_builtin_sets_are_complete_and_locatable():
+def test_a_sense_with_one_sentence_is_a_message_never_a_nan():
+    with pytest.raises(UserError, match="the sense 'b' has only one sentence"):
+        separation(np.eye(3), ("a", "a", "b"))
+    with pytest.raises(UserError, match="at least two senses"):
+        separation(np.eye(3), ("a", "a", "a"))
+
+
+def test_a_study_with_a_one_sentence_sense_draws_maps_and_says_why_there_is_no_curve(tiny_en):
+    found = study(tiny_en, "money | the bank raised rates\nmoney | my bank loan\nriver | the river bank", "bank", None,
+                  glove=None)
+    assert found.curve is None and found.best_layer is None and found.static_separation is None
+    note = " ".join(render(m, "en") for m in found.note())
+    assert "only one sentence" in note and "river" in note and "nan" not in note.lower()
+    figure = layer_curve_figure(found, 1, "zh")
+    assert not figure.data and "只有一个句子" in figure.layout.annotations[0].text
+
+
+def test_builtin_sets_are_complete_locatable_and_named_in_both_languages():
     sets = builtin_sets()
     expected = {"bank", "spring", "plant", "match", "light", "rock", "interest", "present", "pingguo", "hang_xing"}
     assert expected <= set(sets)
+    messages = all_messages()
     for key, s in sets.items():
-        senses = [sense for sense, _ in s.anchors]
-        assert len(senses) == 2 and all(len(words) >= 3 for _, words in s.anchors), key
-        for sense in senses:
-            assert 8 <= sum(1 for x, _ in s.lines if x == sense) <= 12, (key, sense)
-        for line in parse_lines(s.as_text()):
-            locate(line.text, s.target)
+        assert s.title_key in messages, key  # the menu shows its title in both languages
+        assert len(s.senses) == 2 and all(len(sense.anchors) >= 3 for sense in s.senses), key
+        for sense in s.senses:
+            assert set(sense.names) == {"en", "zh"} and all(sense.names.values()), key
+            assert 8 <= len(sense.sentences) <= 12, (key, sense.names)
+        for lang in ("en", "zh"):
+            assert set_text_language(s.as_text(lang)) == (key, lang)
+            for line in parse_lines(s.as_text(lang)):
+                locate(line.text, s.target)
 
 
-@pytest.mark.minilm
-def test_minilm_separates_the_senses_of_bank_and_glove_cannot(minilm):
+def test_the_chinese_sets_hold_the_courses_own_sentences():
+    pingguo, hang = builtin_sets()["pingguo"], builtin_sets()["hang_xing"]
+    assert pingguo.target == "苹果" and hang.target == "行"
+    sentences = {text: sense for sense, text in pingguo.lines("zh")}
+    assert sentences["我喜欢吃苹果。"] == "水果" and sentences["苹果和华为哪个牌子好？"] == "公司"
+
+
+def test_anchors_follow_the_sense_whichever_language_names_it(tiny_en):
     bank = builtin_sets()["bank"]
-    occ = occurrence_vectors(minilm, parse_lines(bank.as_text()), bank.target)
-    curve = layer_curve(occ.vectors, occ.senses)
-    best = max(curve, key=lambda c: c.gap)
-    assert best.within > best.across + 0.05
-    assert best.knn_accuracy >= 0.9
-    static = static_space(minilm, "en", ("bank",), None)
-    assert "bank" in static and "GloVe" in static.label
-    baseline = separation(np.repeat(static.vector("bank")[None], len(occ.lines), axis=0), occ.senses)
-    assert baseline.gap == pytest.approx(0.0, abs=1e-9)
-    assert baseline.knn_accuracy < 0.6 and best.knn_accuracy - baseline.knn_accuracy > 0.3
+    english = study(tiny_en, bank.as_text("en"), "bank", None, glove=None)
+    chinese = study(tiny_en, bank.as_text("zh"), "bank", None, glove=None)
+    assert english.anchor_words == chinese.anchor_words and "money" in english.anchor_words
+    assert set(english.anchor_senses) == {"finance", "river"} and set(chinese.anchor_senses) == {"金融", "河岸"}
 
 
 def test_hang_xing_set_runs_on_the_chinese_vocabulary(tiny_zh):
     s = builtin_sets()["hang_xing"]
-    occ = occurrence_vectors(tiny_zh, parse_lines(s.as_text()), s.target)
-    assert set(occ.pieces) == {("行",)} and len(set(occ.senses)) == 2
-    assert occ.spans[5] == (1, 2)  # 各行各业: the first 行
+    found = study(tiny_zh, s.as_text("zh"), s.target, None, glove=None)
+    assert set(found.occurrences.pieces) == {("行",)} and len(set(found.occurrences.senses)) == 2
+    assert found.occurrences.spans[5] == (1, 2)  # 各行各业: the first 行
+    assert found.static.label.key == "poly_static_table"  # Chinese: the model's own input table is the baseline
 
 
-def test_without_any_glove_english_falls_back_to_the_labelled_input_table(tiny_en, monkeypatch):
-    from components.polysemy import compute as polysemy
+def test_chinese_text_on_an_english_model_is_the_one_clear_message(tiny_en):
+    english_only = dataclasses.replace(tiny_en, language="en")  # as minilm is: no Chinese in its vocabulary
+    with pytest.raises(UserError) as err:
+        study(english_only, builtin_sets()["pingguo"].as_text("zh"), "苹果", None, glove=None)
+    assert err.value.msg.key == "analysis_needs_chinese_model"
+    assert "python app.py prefetch bert-base-chinese" in str(err.value)
+
+
+def test_without_any_glove_english_falls_back_to_the_labelled_input_table(tiny_en, monkeypatch, tmp_path):
     from components.polysemy import static_vectors
 
-    monkeypatch.setattr(static_vectors, "SHARED_GLOVE", static_vectors.SHARED_GLOVE.with_name("absent.txt"))
-    monkeypatch.setattr(static_vectors, "cache_dir", lambda: static_vectors.SHARED_GLOVE.parent / "no-cache")
-    space = polysemy.static_space(tiny_en, "en", ("bank", "river"), None)
-    assert "input-embedding table" in space.label and "prefetch glove" in space.label
-    assert space.words == ("bank", "river")
+    monkeypatch.setattr(static_vectors, "SHARED_GLOVE", tmp_path / "absent.txt")
+    monkeypatch.setattr(static_vectors, "cache_dir", lambda: tmp_path / "no-cache")
+    found = study(tiny_en, "a | the bank\na | my bank\nb | river bank\nb | bank of the river", "bank", None,
+                  glove=None)
+    label = render(found.static.label, "en")
+    assert "input-embedding table" in label and "prefetch glove" in label
+    assert "prefetch glove" in render(found.static.label, "zh") and "输入嵌入表" in render(found.static.label, "zh")
+
+
+@pytest.mark.minilm
+def test_minilm_separates_the_senses_of_bank_and_glove_lookups_cannot(minilm, shared_data):
+    bank = builtin_sets()["bank"]
+    glove = str(shared_data / "glove" / "glove.6B.100d.top2604.txt")
+    found = study(minilm, bank.as_text(), "bank", None, glove=glove)
+    best = found.curve[found.best_layer]
+    assert best.within > best.across + 0.05 and best.knn_accuracy >= 0.9
+    assert found.static_forms == ("bank",)  # every occurrence looked up as written: GloVe has one row for it
+    static = found.static_separation
+    assert static.gap == pytest.approx(0.0, abs=1e-9)
+    assert static.knn_accuracy == pytest.approx(9 / 19)  # chance: 9 of the 19 tied neighbours share the sense
+    assert best.knn_accuracy - static.knn_accuracy > 0.4
+
+
+@pytest.mark.minilm
+def test_static_lookups_follow_the_written_form_not_the_sense(minilm, shared_data):
+    """The baseline really looks every occurrence up: 'banks' gets GloVe's row for 'banks', not for 'bank'."""
+    from components.polysemy.static_vectors import read_vectors
+
+    glove = shared_data / "glove" / "glove.6B.100d.top2604.txt"
+    text = ("finance | The banks raised rates.\nfinance | My bank gave me a loan.\n"
+            "river | We sat on the river banks.\nriver | The bank of the river was muddy.")
+    found = study(minilm, text, "bank", None, glove=str(glove))
+    assert found.static_forms == ("banks", "bank")
+    rows = read_vectors(glove, ["banks", "bank"])
+    cross = float(rows.vector("banks") @ rows.vector("bank") / np.linalg.norm(rows.vector("banks"))
+                  / np.linalg.norm(rows.vector("bank")))
+    # each sense has one 'banks' and one 'bank': within = their cosine, across = half identical pairs, half not
+    assert found.static_separation.within == pytest.approx(cross, abs=1e-6)
+    assert found.static_separation.across == pytest.approx((1 + cross) / 2, abs=1e-6)
+
+
+@pytest.mark.minilm
+def test_layer_curve_on_minilm_has_embedding_output_and_six_layers(minilm):
+    bank = builtin_sets()["bank"]
+    occ = occurrence_vectors(minilm, parse_lines(bank.as_text()), bank.target)
+    assert occ.vectors.shape == (20, 7, 384) and len(layer_curve(occ.vectors, occ.senses)) == 7

@@ -7,8 +7,8 @@ import pytest
 
 from components.core.analysis import analyze
 from components.core.classifier import SHIPPED_CLASSIFIER, load_classifier
-from components.core.figures import label_scores_figure
-from components.predict.compute import predict
+from components.predict.compute import predict, predict_text
+from components.predict.figures import label_scores_figure
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +47,20 @@ def test_global_threshold_replaces_the_tuned_ones(shipped):
         predict(shipped, analysis, global_threshold=1.5)
 
 
-def test_chinese_on_an_english_classifier_is_flagged_not_answered(shipped):
-    pred = predict(shipped, analyze(shipped.model, "谢谢你帮我复习，我终于考过了！"))
+def test_chinese_on_an_english_classifier_is_one_clear_message(shipped):
+    with pytest.raises(ValueError, match="trained on English"):
+        predict_text(shipped, "谢谢你帮我复习，我终于考过了！")
+
+
+def test_text_the_vocabulary_cannot_read_is_flagged_not_answered(shipped):
+    pred = predict_text(shipped, "😀🏦👍🎉 🎈")
     assert not pred.understood
-    assert any("[UNK]" in w for w in pred.warnings)
+    assert any("[UNK]" in str(w) for w in pred.warnings)
 
 
 def test_score_chart_is_sorted_and_marks_every_threshold(shipped):
     pred = predict(shipped, analyze(shipped.model, "Thank you so much!"))
-    fig = label_scores_figure(pred.labels, pred.probs, pred.thresholds, pred.chosen, "t")
+    fig = label_scores_figure(pred, "en")
     bars, marks = fig.data
     assert list(bars.x) == sorted(bars.x)  # highest probability drawn on top
     assert len(marks.x) == len(shipped.labels) == 28
@@ -64,3 +69,13 @@ def test_score_chart_is_sorted_and_marks_every_threshold(shipped):
 def test_a_model_without_head_is_refused(minilm, shipped):
     with pytest.raises(ValueError, match="no classification head"):
         predict(shipped, analyze(minilm, "hello"))
+
+
+def test_predict_and_evaluate_read_a_long_text_the_same_way(shipped):
+    """One truncation rule: the app's prediction equals evaluate's batched one on a text past the limit."""
+    from components.core.classifier import predict_texts
+
+    text = "Thank you so much for the lovely flowers, " * 20
+    pred = predict_text(shipped, text)
+    assert pred.n_tokens == shipped.max_length == 64
+    np.testing.assert_allclose(pred.probs, predict_texts(shipped, [text])[0], atol=1e-5)

@@ -1,19 +1,34 @@
-"""UMAP projections: warm-up, fixed seed, cache, and layers that stay comparable."""
+"""UMAP projections: fixed seed, cache, aligned layers, degenerate layers shown as what they are, a cached
+map that never waits behind another request's fit, and numba's on-disk cache for UMAP's kernels."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from components.polysemy import projection
+from components.core.cache import Cache
+from components.polysemy import numba_cache, projection
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def warm():
     thread = projection.start_warm_up()
     assert projection.start_warm_up() is thread  # idempotent
-    thread.join(timeout=300)
+    thread.join(timeout=600)
     assert projection.is_warm()
+
+
+@pytest.fixture()
+def fresh_maps(monkeypatch):
+    monkeypatch.setattr(projection, "_maps", Cache("test_maps", max_entries=64))
 
 
 def clustered(seed: int = 0, n: int = 12, layers: int = 4, dim: int = 16) -> np.ndarray:
@@ -23,33 +38,147 @@ def clustered(seed: int = 0, n: int = 12, layers: int = 4, dim: int = 16) -> np.
     return np.stack([base + 0.05 * layer * rng.normal(size=base.shape) for layer in range(layers)], axis=1)
 
 
-def test_fixed_seed_gives_the_same_map_and_the_cache_returns_it():
+def test_fixed_seed_gives_the_same_map_and_the_cache_returns_it(fresh_maps, monkeypatch):
     stack = clustered()
-    first = projection.project_layer(("seed",), stack, 3)
-    assert projection.project_layer(("seed",), stack, 3) is first
-    projection.clear_projection_cache()
-    np.testing.assert_allclose(projection.project_layer(("seed",), stack, 3), first, atol=1e-6)
+    first = projection.project_layer(stack, 3)
+    assert projection.project_layer(stack, 3) is first
+    monkeypatch.setattr(projection, "_maps", Cache("test_maps_again", max_entries=64))
+    np.testing.assert_allclose(projection.project_layer(stack, 3).coords, first.coords, atol=1e-6)
 
 
-def test_layers_are_aligned_to_the_last_layer():
+def test_layers_are_aligned_to_the_last_layer(fresh_maps):
     stack = clustered(layers=4)
-    last = projection.project_layer(("align",), stack, 3)
-    near = projection.project_layer(("align",), stack, 0)  # same points, a little noise: same place
+    last = projection.project_layer(stack, 3).coords
+    near = projection.project_layer(stack, 0).coords  # same points, a little noise: same place
     spread = np.linalg.norm(last - last.mean(axis=0), axis=1).mean()
     assert np.linalg.norm(near - last, axis=1).mean() < 0.5 * spread
 
 
-def test_the_two_clusters_stay_apart():
-    coords = projection.project_layer(("clusters",), clustered(), 2)
+def test_the_two_clusters_stay_apart(fresh_maps):
+    coords = projection.project_layer(clustered(), 2).coords
     a, b = coords[:12], coords[12:]
     assert np.linalg.norm(a.mean(0) - b.mean(0)) > 2 * max(a.std(0).mean(), b.std(0).mean())
 
 
-def test_few_or_identical_points_fall_back_to_pca():
-    assert projection.project(("few",), np.eye(3)).shape == (3, 2)
-    assert np.allclose(projection.project(("same",), np.ones((6, 5))), 0)
+def test_a_degenerate_layer_is_shown_as_it_is_never_as_another_layers_map(fresh_maps):
+    stack = clustered(layers=3)
+    stack[:, 0] = stack[0, 0]  # layer 0: the target at the same position in every sentence
+    degenerate = projection.project_layer(stack, 0)
+    last = projection.project_layer(stack, 2)
+    assert degenerate.method == "pca" and degenerate.distinct == 1
+    assert np.allclose(degenerate.coords, degenerate.coords[0])  # every point on one spot
+    assert last.method == "umap" and not np.allclose(degenerate.coords, last.coords)
 
 
-def test_layer_out_of_range_is_a_message():
-    with pytest.raises(ValueError, match="choose 0"):
-        projection.project_layer(("range",), clustered(layers=2), 5)
+def test_a_few_distinct_vectors_get_an_exact_linear_map(fresh_maps):
+    stack = clustered(layers=2)
+    three = np.eye(3, stack.shape[2]) * np.array([[1.0], [2.0], [4.0]])
+    stack[:, 0] = three[np.arange(len(stack)) % 3]
+    shown = projection.project_layer(stack, 0)
+    assert shown.method == "pca" and shown.distinct == 3
+    corners = shown.coords[:3]
+    ratio = np.linalg.norm(corners[0] - corners[1]) / np.linalg.norm(three[0] - three[1])
+    for i, j in ((0, 2), (1, 2)):  # three points in a plane: PCA keeps every distance (up to one scale)
+        assert np.linalg.norm(corners[i] - corners[j]) == pytest.approx(ratio * np.linalg.norm(three[i] - three[j]))
+
+
+def test_identical_points_in_a_fitted_layer_share_one_spot(fresh_maps):
+    stack = clustered(layers=2)
+    stack[:4, 1] = stack[0, 1]  # four occurrences are the same vector, the rest differ
+    shown = projection.project_layer(stack, 1)
+    assert shown.method == "umap" and shown.distinct == len(stack) - 3
+    assert np.allclose(shown.coords[:4], shown.coords[0]) and not np.allclose(shown.coords[4], shown.coords[0])
+
+
+def test_a_cached_map_does_not_wait_behind_another_requests_fit(fresh_maps, monkeypatch):
+    cached_points, other_points = clustered(seed=1)[:, 0], clustered(seed=2)[:, 0]
+    cached = projection.project(cached_points)
+    entered, release = threading.Event(), threading.Event()
+    fits = []
+    real_fit = projection._run_umap
+
+    def slow_fit(points, init, n_neighbors):
+        fits.append(len(points))
+        entered.set()
+        release.wait(timeout=60)
+        return real_fit(points, init, n_neighbors)
+
+    monkeypatch.setattr(projection, "_run_umap", slow_fit)
+    fitting = threading.Thread(target=projection.project, args=(other_points,))
+    fitting.start()
+    assert entered.wait(timeout=60) and projection._FIT_LOCK.locked()
+    hit: list = []
+    reader = threading.Thread(target=lambda: hit.append(projection.project(cached_points)))
+    reader.start()
+    reader.join(timeout=30)  # a deadlock guard, not a speed check: the fit is still held open
+    assert hit and hit[0] is cached and not release.is_set()
+    # negative control: a map that is NOT cached does wait for the lock the slow fit holds
+    third: list = []
+    waiting = threading.Thread(target=lambda: third.append(projection.project(clustered(seed=3)[:, 0])))
+    waiting.start()
+    waiting.join(timeout=1.0)
+    assert waiting.is_alive() and not third and fits == [len(other_points)]
+    release.set()
+    fitting.join(timeout=60)
+    waiting.join(timeout=60)
+    assert third and len(fits) == 2
+
+
+@pytest.mark.slow
+def test_umap_kernels_are_cached_on_disk_and_numba_is_left_as_it_was(tmp_path):
+    """In a fresh process: import + one fit writes numba's cache files into NUMBA_CACHE_DIR."""
+    code = ("import numba; jit, njit = numba.jit, numba.njit\n"
+            "from components.polysemy import numba_cache, projection\n"
+            "projection.warm_up()\n"
+            "assert numba.jit is jit and numba.njit is njit\n"
+            "print(numba.config.CACHE_DIR)\n")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"), "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=1200)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == str(tmp_path / "numba")
+    index_files = list((tmp_path / "numba").rglob("*.nbi"))
+    assert any("umap" in str(p) for p in index_files) and any("pynndescent" in str(p) for p in index_files)
+
+
+def test_numba_cache_dir_defaults_under_the_apps_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert numba_cache.cache_dir() == tmp_path / "bertlens" / "numba"
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert numba_cache.cache_dir() == tmp_path / "elsewhere"
+
+
+@pytest.mark.minilm
+@pytest.mark.slow
+def test_the_alignment_scheme_is_as_faithful_as_aligned_umap_and_unaligned_fits(minilm, fresh_maps):
+    """The measured choice (benchmarks/polysemy_bench.py), on the bank set: aligning to the last layer keeps
+    every layer's map about as trustworthy as AlignedUMAP's and as fits that ignore the other layers, and
+    points move between layers as little as with AlignedUMAP (unaligned fits jump)."""
+    import warnings
+
+    from sklearn.manifold import trustworthiness
+
+    from benchmarks.polysemy_bench import movement
+    from components.polysemy.sets import builtin_sets
+    from components.polysemy.study import study
+
+    bank = builtin_sets()["bank"]
+    stack = study(minilm, bank.as_text(), "bank", None, glove=None).stack
+    layers = range(stack.shape[1])
+    ours = [projection.project_layer(stack, layer).coords for layer in layers]
+    alone = [projection.project(stack[:, layer]).coords for layer in layers]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        aligned = numba_cache.import_umap().AlignedUMAP(
+            n_neighbors=10, min_dist=0.3, metric="cosine", random_state=projection.SEED, n_epochs=200).fit(
+            [stack[:, layer] for layer in layers], relations=[{i: i for i in range(len(stack))}] * (len(layers) - 1))
+    theirs = [np.asarray(e, dtype=np.float64) for e in aligned.embeddings_]
+
+    def trust(maps):
+        return np.array([trustworthiness(stack[:, layer], maps[layer], n_neighbors=5, metric="cosine")
+                         for layer in layers])
+
+    assert trust(ours).mean() >= trust(theirs).mean() - 0.02
+    assert (trust(ours) >= trust(alone) - 0.05).all()  # no layer pays much for being aligned to the last one
+    assert movement(ours) <= 2 * movement(theirs) and movement(alone) > 3 * movement(ours)

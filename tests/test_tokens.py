@@ -29,7 +29,7 @@ def test_segment_embedding_differs_between_a_and_b(tiny_en):
     table = token_table(tiny_en, analyze(tiny_en, "the bank", "the bank"))
     a_rows = [r for r in table.rows if r.segment == "A"]
     b_rows = [r for r in table.rows if r.segment == "B"]
-    assert not np.allclose(table.segment_emb[a_rows[0].index], table.segment_emb[b_rows[0].index])
+    assert not np.allclose(table.parts["segment"][a_rows[0].index], table.parts["segment"][b_rows[0].index])
 
 
 def test_unknown_tokens_are_marked(tiny_en):

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from components.attention import messages  # noqa: F401 - registers this lesson's texts
 from components.core.analysis import Analysis
+from components.core.messages import Msg, UserError
 
 __all__ = ["VIEWS", "AttentionView", "attention_view", "hide", "is_punctuation", "keep_mask", "rollout", "select"]
 
@@ -34,12 +36,13 @@ class AttentionView:
     segment_ids: tuple[int, ...]
     kept: tuple[int, ...]  # indices into Analysis.tokens
     cls_row: np.ndarray | None  # rollout only: what [CLS] draws on, over the kept tokens
-    note: str  # what is shown, what is hidden and renormalised
+    note: Msg  # what is shown, what is hidden and renormalised
 
 
 def is_punctuation(token: str) -> bool:
-    """True for tokens made only of punctuation (ASCII or CJK: ",", "##.", "。", "！")."""
+    """True for tokens made only of punctuation (ASCII or CJK: ",", "##.", "Ġ.", "▁,", "。", "！")."""
     text = token[2:] if token.startswith("##") and len(token) > 2 else token
+    text = text[1:] if text[:1] in ("Ġ", "▁") and len(text) > 1 else text
     return bool(text) and all(unicodedata.category(c).startswith("P") for c in text)
 
 
@@ -57,8 +60,7 @@ def hide(matrix: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Drop hidden rows and columns of (..., T, T) and renormalise each row to sum to 1."""
     index = np.flatnonzero(keep)
     if index.size == 0:
-        raise ValueError("Nothing is left to show after hiding [CLS]/[SEP] and punctuation: "
-                         "untick 'hide' or type a sentence with words.")
+        raise UserError("attn_nothing_left")
     sub = matrix[..., index[:, None], index[None, :]].astype(np.float64)
     sums = sub.sum(axis=-1, keepdims=True)
     # softmax weights are strictly positive, so a zero sum only happens for a degenerate input
@@ -70,10 +72,10 @@ def select(attentions: np.ndarray, view: str, layer: int, head: int = 0) -> np.n
     """(T, T) for 'head', 'mean' and 'rollout' (up to and including ``layer``), (H, T, T) for 'grid'."""
     n_layers, n_heads = attentions.shape[:2]
     if not 0 <= layer < n_layers:
-        raise ValueError(f"Layer {layer} does not exist: this model has layers 0 to {n_layers - 1}.")
+        raise UserError("attn_no_layer", layer=layer, last=n_layers - 1)
     if view == "head":
         if not 0 <= head < n_heads:
-            raise ValueError(f"Head {head} does not exist: this model has heads 0 to {n_heads - 1}.")
+            raise UserError("attn_no_head", head=head, last=n_heads - 1)
         return np.asarray(attentions[layer, head])
     if view == "mean":
         return attentions[layer].mean(axis=0)
@@ -81,7 +83,7 @@ def select(attentions: np.ndarray, view: str, layer: int, head: int = 0) -> np.n
         return np.asarray(attentions[layer])
     if view == "rollout":
         return rollout(attentions)[layer]
-    raise ValueError(f"Unknown view '{view}'. Choose one of: {', '.join(VIEWS)}.")
+    raise UserError("attn_unknown_view", view=str(view)[:40], views=list(VIEWS))
 
 
 def rollout(attentions: np.ndarray) -> np.ndarray:
@@ -104,20 +106,9 @@ def rollout(attentions: np.ndarray) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def _note(view: str, layer: int, head: int, hidden: list[str]) -> str:
-    shown = {
-        "head": f"Layer {layer}, head {head}: each row is one token's attention over all tokens (rows sum to 1).",
-        "mean": f"Layer {layer}, mean of all heads: each row sums to 1.",
-        "grid": f"Layer {layer}, every head: each small map is one head; rows sum to 1.",
-        "rollout": f"Attention rollout up to layer {layer}: the residual is added as the identity, rows are "
-                   "renormalised and the layers are multiplied, so each row shows which *input* tokens that "
-                   "token finally draws on.",
-    }[view]
-    if not hidden:
-        return shown
-    return (f"{shown} Hidden: {' and '.join(hidden)}. Their rows and columns are removed and every remaining "
-            "row is renormalised to sum to 1, so the weights are shares of the attention that went to the "
-            "tokens still shown, not the model's raw weights.")
+def _note(view: str, layer: int, head: int, hidden: list[Msg]) -> Msg:
+    shown = Msg(f"attn_note_{view}", layer=layer, head=head)
+    return Msg("attn_note_with_hidden", shown=shown, hidden=Msg("attn_note_hidden", hidden=hidden)) if hidden else shown
 
 
 def attention_view(analysis: Analysis, view: str, layer: int, head: int = 0, *, hide_special: bool = False,
@@ -125,7 +116,7 @@ def attention_view(analysis: Analysis, view: str, layer: int, head: int = 0, *, 
     """The matrix a figure shows, after hiding tokens, with the note that explains it."""
     matrix = select(analysis.attentions, view, layer, head)
     keep = keep_mask(analysis.tokens, analysis.special, hide_special, hide_punct)
-    hidden = [name for name, on in (("[CLS]/[SEP]", hide_special), ("punctuation", hide_punct)) if on]
+    hidden = [Msg(key) for key, on in (("attn_hidden_special", hide_special), ("attn_hidden_punct", hide_punct)) if on]
     shown = hide(matrix, keep)
     cls_row = None
     if view == "rollout":

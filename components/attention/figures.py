@@ -1,5 +1,8 @@
 """Plotly figures for the Attention tab: one head, the head mean, every head, rollout.
 
+Long inputs: the all-heads grid averages blocks of tokens beyond ``GRID_CELLS`` per side (a 512-token
+input would otherwise send three million numbers); the note says so.
+
 Design decision: one heatmap builder serves every view; rows are the token that attends
 (from), columns the token attended to (to), the y axis runs top-down like a reading order,
 and a sentence pair gets a line at the segment boundary with A/B labels, so students read
@@ -17,13 +20,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.attention.compute import AttentionView
-from components.core.figures import FONT, base_layout, safe_label, token_ticks
+from components.core.figures import FONT, base_layout, export_name, safe_label, token_ticks
+from components.core.messages import t
 
 __all__ = ["attention_figure", "grid_figure", "heatmap_figure", "rollout_figure"]
 
 COLORSCALE = "Blues"
 HOVER_LIMIT = 64  # above this many tokens the per-cell hover text would weigh more than the picture
 GRID_COLUMNS = 4
+GRID_CELLS = 64  # per side of each small map: beyond it, blocks of tokens are averaged (the payload stays small)
 
 
 def _boundary(segment_ids: Sequence[int]) -> int | None:
@@ -39,103 +44,120 @@ def _hover(tokens: Sequence[str]) -> np.ndarray:
     return np.array([[[labels[i], labels[j]] for j in range(len(labels))] for i in range(len(labels))])
 
 
-def _heatmap(matrix: np.ndarray, tokens: Sequence[str], *, show_scale: bool = True, name: str = "") -> go.Heatmap:
+def _heatmap(matrix: np.ndarray, tokens: Sequence[str], lang: str, *, show_scale: bool = True,
+             name: str = "") -> go.Heatmap:
     n = len(tokens)
-    trace = go.Heatmap(z=np.round(matrix, 3), x=list(range(n)), y=list(range(n)), colorscale=COLORSCALE,
-                       zmin=0, zmax=float(max(matrix.max(), 1e-6)), showscale=show_scale, name=name,
-                       colorbar=dict(title=dict(text="weight")))
+    weight, src, dst = t("attn_weight", lang), t("attn_hover_from", lang), t("attn_hover_to", lang)
+    trace = go.Heatmap(z=np.round(matrix, 3).astype(np.float32), colorscale=COLORSCALE, zmin=0,
+                       zmax=float(max(matrix.max(), 1e-6)), showscale=show_scale, name=name,
+                       colorbar=dict(title=dict(text=weight)))
     if n <= HOVER_LIMIT:
         trace.customdata = _hover(tokens)
         trace.hovertemplate = (f"{name}<br>" if name else "") + \
-            "from <b>%{customdata[0]}</b><br>to <b>%{customdata[1]}</b><br>weight %{z:.3f}<extra></extra>"
+            f"{src} <b>%{{customdata[0]}}</b><br>{dst} <b>%{{customdata[1]}}</b><br>{weight} %{{z:.3f}}<extra></extra>"
     else:
-        trace.hovertemplate = "from #%{y}<br>to #%{x}<br>weight %{z:.3f}<extra></extra>"
+        trace.hovertemplate = f"{src} #%{{y}}<br>{dst} #%{{x}}<br>{weight} %{{z:.3f}}<extra></extra>"
     return trace
 
 
-def _mark_segments(fig: go.Figure, segment_ids: Sequence[int], row: int | None = None, col: int | None = None,
-                   labels: bool = True) -> None:
+def _mark_segments(fig: go.Figure, segment_ids: Sequence[int], lang: str, row: int | None = None,
+                   col: int | None = None, labels: bool = True, scale: float = 1.0) -> None:
     """A line at the sentence A/B boundary on both axes, and 'A'/'B' above the columns."""
     b = _boundary(segment_ids)
     if b is None:
         return
-    n = len(segment_ids)
+    n = len(segment_ids) / scale
+    b = b / scale
     line = dict(color="#F58518", width=2, dash="dash")
     kwargs = dict(row=row, col=col) if row is not None else {}
     fig.add_shape(type="line", x0=b - 0.5, x1=b - 0.5, y0=-0.5, y1=n - 0.5, line=line, **kwargs)
     fig.add_shape(type="line", x0=-0.5, x1=n - 0.5, y0=b - 0.5, y1=b - 0.5, line=line, **kwargs)
     if labels:
-        for text, center in (("sentence A", (b - 1) / 2), ("sentence B", (b + n - 1) / 2)):
+        for key, center in (("attn_sentence_a", (b - 1) / 2), ("attn_sentence_b", (b + n - 1) / 2)):
+            text = t(key, lang)
             fig.add_annotation(x=center, y=-0.5, yshift=8, text=text, showarrow=False, yanchor="bottom",
                                font=dict(color="#B85F00", size=13), **kwargs)
 
 
-def heatmap_figure(view: AttentionView, title: str) -> go.Figure:
+def _bin(matrix: np.ndarray, size: int) -> np.ndarray:
+    """(..., T, T) averaged over blocks of size x size tokens (the last block may be smaller)."""
+    n = matrix.shape[-1]
+    edges = np.arange(0, n, size)
+    rows = np.add.reduceat(matrix, edges, axis=-2) / np.diff(np.append(edges, n))[:, None]
+    return np.add.reduceat(rows, edges, axis=-1) / np.diff(np.append(edges, n))[None, :]
+
+
+def heatmap_figure(view: AttentionView, title: str, lang: str, export: str) -> go.Figure:
     """One (T, T) matrix: a single head, the head mean or a rollout layer."""
     tokens = view.tokens
-    fig = go.Figure(_heatmap(view.matrix, tokens))
-    _mark_segments(fig, view.segment_ids)
+    fig = go.Figure(_heatmap(view.matrix, tokens, lang))
+    _mark_segments(fig, view.segment_ids, lang)
     size = min(max(420, 26 * len(tokens) + 160), 1100)
-    base_layout(fig, title, height=size)
-    fig.update_layout(xaxis=dict(**token_ticks(tokens), title="to (attended token)", side="bottom"),
-                      yaxis=dict(**token_ticks(tokens), title="from (attending token)", autorange="reversed"),
+    base_layout(fig, title, height=size, export=export)
+    fig.update_layout(xaxis=dict(**token_ticks(tokens), title=t("attn_axis_to", lang), side="bottom"),
+                      yaxis=dict(**token_ticks(tokens), title=t("attn_axis_from", lang), autorange="reversed"),
                       margin=dict(l=110, r=20, t=80, b=90))
     fig.update_yaxes(tickangle=0)
     return fig
 
 
-def grid_figure(view: AttentionView, title: str) -> go.Figure:
-    """Every head of one layer as small heatmaps (make_subplots), one colour scale."""
-    n_heads = view.matrix.shape[0]
+def grid_figure(view: AttentionView, title: str, lang: str, export: str) -> go.Figure:
+    """Every head of one layer as small heatmaps (make_subplots), one colour scale; long inputs binned."""
+    n_heads, n = view.matrix.shape[0], len(view.tokens)
+    block = math.ceil(n / GRID_CELLS)
+    matrix = _bin(view.matrix, block) if block > 1 else view.matrix
     rows = math.ceil(n_heads / GRID_COLUMNS)
-    fig = make_subplots(rows=rows, cols=GRID_COLUMNS, subplot_titles=[f"head {h}" for h in range(n_heads)],
+    names = [t("attn_head_n", lang, head=h) for h in range(n_heads)]
+    fig = make_subplots(rows=rows, cols=GRID_COLUMNS, subplot_titles=names,
                         horizontal_spacing=0.04, vertical_spacing=0.08 if rows < 4 else 0.05)
-    zmax = float(max(view.matrix.max(), 1e-6))
-    few = len(view.tokens) <= 16
+    zmax = float(max(matrix.max(), 1e-6))
+    few = n <= 16
     for head in range(n_heads):
         row, col = head // GRID_COLUMNS + 1, head % GRID_COLUMNS + 1
-        trace = _heatmap(view.matrix[head], view.tokens, show_scale=head == 0, name=f"head {head}")
+        tokens = view.tokens if block == 1 else [f"#{k * block}" for k in range(matrix.shape[-1])]
+        trace = _heatmap(matrix[head], tokens, lang, show_scale=head == 0, name=names[head])
         trace.update(zmax=zmax)
         fig.add_trace(trace, row=row, col=col)
-        _mark_segments(fig, view.segment_ids, row=row, col=col, labels=False)
+        _mark_segments(fig, view.segment_ids, lang, row=row, col=col, labels=False, scale=block)
     ticks = token_ticks(view.tokens) if few else dict(showticklabels=False)
     fig.update_xaxes(**ticks)
     fig.update_yaxes(**ticks, autorange="reversed")
     if few:
         fig.update_xaxes(tickangle=-60, tickfont=dict(size=10))
         fig.update_yaxes(tickangle=0, tickfont=dict(size=10))
-    base_layout(fig, title, height=260 * rows + 100)
+    base_layout(fig, title, height=260 * rows + 100, export=export)
     fig.update_annotations(font=dict(size=13, family=FONT["family"]))
     return fig
 
 
-def rollout_figure(view: AttentionView, title: str) -> go.Figure:
+def rollout_figure(view: AttentionView, title: str, lang: str, export: str) -> go.Figure:
     """Top: what [CLS] finally draws on (bars). Bottom: the rollout matrix for every token."""
     tokens = view.tokens
     n = len(tokens)
+    source = "[CLS]" if 0 in view.kept else safe_label(tokens[0], 16)
     fig = make_subplots(rows=2, cols=1, row_heights=[0.25, 0.75], vertical_spacing=0.1, shared_xaxes=True,
-                        subplot_titles=[f"{'[CLS]' if 0 in view.kept else safe_label(tokens[0], 16)} draws on",
-                                        "each token draws on (rows sum to 1)"])
-    labels = [safe_label(t, 24) for t in tokens]
+                        subplot_titles=[t("attn_draws_on", lang, token=source), t("attn_rows_draw_on", lang)])
+    labels = [safe_label(tok, 24) for tok in tokens]
     cls_row = view.cls_row if view.cls_row is not None else view.matrix[0]
     fig.add_bar(x=list(range(n)), y=np.round(cls_row, 3), customdata=labels, marker_color="#4C78A8",
                 hovertemplate="%{customdata}: %{y:.3f}<extra></extra>", showlegend=False, row=1, col=1)
-    fig.add_trace(_heatmap(view.matrix, tokens), row=2, col=1)
-    _mark_segments(fig, view.segment_ids, row=2, col=1, labels=False)
-    base_layout(fig, title, height=min(max(560, 30 * n + 260), 1300))
+    fig.add_trace(_heatmap(view.matrix, tokens, lang), row=2, col=1)
+    _mark_segments(fig, view.segment_ids, lang, row=2, col=1, labels=False)
+    base_layout(fig, title, height=min(max(560, 30 * n + 260), 1300), export=export)
     fig.update_xaxes(**token_ticks(tokens))
-    fig.update_xaxes(title="to (input token)", row=2, col=1)
+    fig.update_xaxes(title=t("attn_axis_to_input", lang), row=2, col=1)
     fig.update_yaxes(**token_ticks(tokens), autorange="reversed", row=2, col=1)
-    fig.update_yaxes(tickangle=0, title="from", row=2, col=1)
-    fig.update_yaxes(title="share", row=1, col=1)
+    fig.update_yaxes(tickangle=0, title=t("attn_axis_from_short", lang), row=2, col=1)
+    fig.update_yaxes(title=t("attn_axis_share", lang), row=1, col=1)
     fig.update_layout(margin=dict(l=110, r=20, t=80, b=90))
     return fig
 
 
-def attention_figure(view: AttentionView, title: str) -> go.Figure:
+def attention_figure(view: AttentionView, title: str, lang: str = "en", text: str = "") -> go.Figure:
     """The figure for any view of ``components.attention.compute``."""
+    export = export_name(f"attention-{view.view}", text)
     if view.view == "grid":
-        return grid_figure(view, title)
+        return grid_figure(view, title, lang, export)
     if view.view == "rollout":
-        return rollout_figure(view, title)
-    return heatmap_figure(view, title)
+        return rollout_figure(view, title, lang, export)
+    return heatmap_figure(view, title, lang, export)

@@ -4,7 +4,9 @@ Design decision: every view reads the same frozen ``Analysis``, computed once an
 one byte-bounded, single-flight cache, so switching tabs, layers or heads never runs the model
 again, and thirty students pressing the same example cause one forward pass. A view that needs
 only the logits (Predict) asks for ``detail="logits"``: the model runs without collecting
-attentions and hidden states, and a full analysis already in the cache serves it too.
+attentions and hidden states, and a full analysis already in the cache serves it too. A view that
+runs its own forward on altered ids (Pre-training masks pieces) asks for ``detail="tokens"``: the
+same tokenization, checks and warnings, without running the model at all.
 
 Token/character alignment (``char_span_to_tokens``) and span pooling (``pool_span``) live here
 and nowhere else. Segments come from the tokenizer's ``sequence_ids`` (sentence A = 0, B = 1),
@@ -49,6 +51,12 @@ register({
         "这段文字是中文，但 {model} 只能读英文：它的词表里没有汉字，BERT 只会看到 [UNK]。请在“模型”菜单中选择 "
         "bert-base-chinese。如果这台电脑上还没有它，请在能上网的地方运行 `python app.py prefetch bert-base-chinese`"
         "（或把 HF_ENDPOINT 设为 Hub 镜像）。"),
+    "analysis_classifier_english": (
+        "This text is Chinese, but this classifier was trained on English text with an English-only vocabulary: "
+        "it would see only [UNK]. Type an English sentence here; the other lessons read Chinese with "
+        "bert-base-chinese.",
+        "这段文字是中文，但这个分类器是用英文文本训练的，词表里只有英文：它只会看到 [UNK]。请在这里输入英文句子；"
+        "其他各课可以用 bert-base-chinese 阅读中文。"),
     "analysis_span_outside": (
         "The span {start}:{end} is outside the sentence (length {length}).",
         "范围 {start}:{end} 超出了句子（长度 {length}）。"),
@@ -62,10 +70,11 @@ register({
     "analysis_span_unk": (
         "'{quote}' is [UNK] for {model}: its vocabulary does not have it. Choose a model whose vocabulary covers "
         "this language (e.g. bert-base-chinese for Chinese).",
-        "对 {model} 来说，“{quote}”是 [UNK]：它的词表里没有这个词。请选择词表覆盖这种语言的模型（中文请用 bert-base-chinese）。"),
+        "对 {model} 来说，“{quote}”是 [UNK]：它的词表里没有这个词。"
+        "请选择词表覆盖这种语言的模型（中文请用 bert-base-chinese）。"),
 })
 
-DETAILS = ("full", "logits")
+DETAILS = ("full", "logits", "tokens")
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +149,8 @@ def is_chinese(text: str) -> bool:
 def require_language(model: LoadedModel, *texts: str | None) -> None:
     """One clear message instead of a screen of [UNK]s: Chinese text on an English-only model."""
     if model.language == "en" and any(t and is_chinese(t) for t in texts):
+        if model.is_classifier:
+            raise UserError("analysis_classifier_english")
         raise UserError("analysis_needs_chinese_model", model=model.name)
 
 
@@ -153,10 +164,10 @@ def analyze(model: LoadedModel, text: str, text_pair: str | None = None, *, max_
     require_language(model, text, text_pair)
     limit = min(max_length or model.max_length, model.max_length)
     key = (model.name, text, text_pair, limit)
-    if detail == "logits":
-        full = _analyses.get((*key, "full"))
-        if full is not None:
-            return full
+    for richer in DETAILS[:DETAILS.index(detail)]:  # a fuller analysis in the cache serves a leaner request
+        cached = _analyses.get((*key, richer))
+        if cached is not None:
+            return cached
     return _analyses.get_or_compute((*key, detail), lambda: _run(model, text, text_pair, limit, detail))
 
 
@@ -183,8 +194,11 @@ def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detai
     input_ids = torch.tensor([ids])
     mask = torch.ones_like(input_ids)
     full = detail == "full"
-    with torch.inference_mode():
-        logits, attentions, hidden = model.run(input_ids, mask, torch.tensor([segments]), attentions=full, hidden=full)
+    logits = attentions = hidden = None
+    if detail != "tokens":
+        with torch.inference_mode():
+            logits, attentions, hidden = model.run(input_ids, mask, torch.from_numpy(segments)[None],
+                                                   attentions=full, hidden=full)
     attentions = torch.stack(attentions)[:, 0].float().numpy() if full else None
     hidden = torch.stack(hidden)[:, 0].float().numpy() if full else None
     logits = logits[0].float().numpy() if logits is not None else None

@@ -42,7 +42,8 @@ MULTI_LABEL = "multi_label_classification"
 register({
     "clf_fix_shipped": ("Restore the shipped classifier with `git checkout -- assets/classifier` (or retrain it, see "
                         "assets/classifier/README.md).",
-                        "用 `git checkout -- assets/classifier` 恢复自带的分类器（或重新训练，见 assets/classifier/README.md）。"),
+                        "用 `git checkout -- assets/classifier` 恢复自带的分类器（或重新训练，"
+                        "见 assets/classifier/README.md）。"),
     "clf_fix_other": ("Point to a directory written by `python app.py train ... --out DIR`, or retrain it.",
                       "请指向由 `python app.py train ... --out DIR` 写出的目录，或重新训练。"),
     "clf_is_file": ("{path} is a file, not a classifier directory. {fix}", "{path} 是一个文件，不是分类器目录。{fix}"),

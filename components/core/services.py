@@ -14,7 +14,19 @@ from components.core.analysis import Analysis, analyze
 from components.core.messages import Msg, UserError, render
 from components.core.models import DEFAULT_MODEL, PRESETS, LoadedModel, can_fill_in, load_model, model_status
 
-__all__ = ["AppConfig", "Services"]
+__all__ = ["AppConfig", "Services", "model_choices"]
+
+
+def model_choices(models: tuple[str, ...], lang: str = "en") -> list[tuple[str, str]]:
+    """(label, value) pairs for the model menu: availability, and which models fill in blanks.
+    Reads only names, caches and checkpoint headers: it never loads a model."""
+    choices = []
+    for name in models:
+        marks = [render(model_status(name), lang)]
+        if can_fill_in(name):
+            marks.append(render(Msg("model_can_fill"), lang))
+        choices.append((f"{name} ({', '.join(marks)})", name))
+    return choices
 
 
 @dataclass(frozen=True)
@@ -40,14 +52,7 @@ class Services:
         self.config = config
 
     def model_choices(self, lang: str = "en") -> list[tuple[str, str]]:
-        """(label, value) pairs for the model menu: availability, and which models fill in blanks."""
-        choices = []
-        for name in self.config.models:
-            marks = [render(model_status(name), lang)]
-            if can_fill_in(name):
-                marks.append(render(Msg("model_can_fill"), lang))
-            choices.append((f"{name} ({', '.join(marks)})", name))
-        return choices
+        return model_choices(self.config.models, lang)
 
     def model(self, name: str | None) -> LoadedModel:
         name = name or self.config.default_model

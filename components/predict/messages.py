@@ -21,7 +21,8 @@ register({
     "pred_card": ("About this classifier", "关于这个分类器"),
     "pred_threshold_range": ("The global threshold must be between 0 and 1 (for example 0.5).",
                              "全局阈值必须在 0 和 1 之间（例如 0.5）。"),
-    "pred_no_head": ("{model} has no classification head: choose a classifier.", "{model} 没有分类头：请选择一个分类器。"),
+    "pred_no_head": ("{model} has no classification head: choose a classifier.",
+                     "{model} 没有分类头：请选择一个分类器。"),
     "pred_not_understood": (
         "**Not predicted:** most of this text is unknown to this classifier's vocabulary, so it cannot read it. "
         "The bars below are what it guesses from almost nothing; do not trust them.",
@@ -48,7 +49,8 @@ register({
     "pred_published": (
         "Published BERT-base on the same test split: macro-F1 0.46 (GoEmotions paper), 0.49 (2026 re-run with "
         "class weights).",
-        "已发表的 BERT-base 在同一测试集上的结果：宏平均 F1 0.46（GoEmotions 论文），0.49（2026 年加类别权重的复现）。"),
+        "已发表的 BERT-base 在同一测试集上的结果：宏平均 F1 0.46（GoEmotions "
+        "论文），0.49（2026 年加类别权重的复现）。"),
     "pred_card_en_only": ("The model card below is in English, as it was written by `python app.py train`.",
                           "下面的模型说明是英文的，由 `python app.py train` 自动生成。"),
 })

@@ -6,7 +6,6 @@ import gradio as gr
 
 from components.core.messages import Msg, register, render
 from components.core.models import PRESETS, can_fill_in, model_status
-from components.core.services import Services
 
 register({
     "about_tab": ("About", "关于"),
@@ -28,7 +27,8 @@ register({
         "- **词元**：BERT 的起点：WordPiece 词元、[CLS]/[SEP]、片段嵌入和位置嵌入。\n"
         "- **多义词**：同一个词的不同含义：BERT 的上下文向量与静态 GloVe 向量对比。\n\n"
         "**你输入的文字去了哪里。** 文字在运行本应用的那台机器上处理：你自己运行时就是你的电脑，也可能是学校的服务器；"
-        "在 Hugging Face Space 上则是 Hugging Face 的服务器。文字不会发送到其他地方，也不会写入磁盘；最近的输入会留在"
+        "在 Hugging Face 的 Space 上则是 Hugging Face "
+        "的服务器。文字不会发送到其他地方，也不会写入磁盘；最近的输入会留在"
         "服务器内存中（让重复的示例立即得到结果），直到服务器重启。你下载的文件在服务器的临时文件夹中生成，两小时内删除。"),
     "about_models": ("Models", "模型"),
     "about_col_name": ("name", "名称"),
@@ -38,10 +38,10 @@ register({
 })
 
 
-def models_markdown(services: Services, lang: str = "en") -> str:
+def models_markdown(models: tuple[str, ...], lang: str = "en") -> str:
     head = [render(Msg(k), lang) for k in ("about_col_name", "about_col_status", "about_col_what")]
     lines = ["| " + " | ".join(head) + " |", "|---|---|---|"]
-    for name in services.config.models:
+    for name in models:
         preset = PRESETS.get(name)
         status = render(model_status(name), lang)
         if can_fill_in(name):
@@ -55,4 +55,4 @@ def build(ctx) -> gr.Markdown:
     """The About tab's content; returns the models table, which the shell renders per language."""
     gr.Markdown(ctx.i18n("about_md"))
     gr.Markdown(ctx.i18n("about_models"))
-    return gr.Markdown(models_markdown(ctx.services), elem_id="about-models")
+    return gr.Markdown(models_markdown(ctx.services.config.models), elem_id="about-models")

@@ -21,7 +21,7 @@ from pathlib import Path
 import gradio as gr
 
 from components.core.messages import Msg, lang_of, register, render
-from components.core.services import Services
+from components.core.services import Services, model_choices
 from components.ui import about
 from components.ui.errors import show_warnings
 from components.ui.i18n import make_i18n
@@ -31,7 +31,7 @@ __all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 # lesson folders, in tab order; each has a tab.py with TAB_ID, TITLE (a message key) and build(ctx)
-LESSONS = ("predict", "tokens", "finetune")
+LESSONS = ("predict", "explain", "attention", "tokens", "polysemy", "pretraining", "finetune")
 MAX_LINK = 2000  # characters: what every browser, proxy and server on the way accepts
 GLOBAL_PARAMS = ("tab", "model", "lang")
 
@@ -39,7 +39,8 @@ register({
     "shell_subtitle": ("See how BERT reads: its predictions, its attention, its embeddings, its input.",
                        "看看 BERT 如何阅读：它的预测、注意力、词向量和输入表示。"),
     "shell_model": ("Model", "模型"),
-    "shell_model_info": ("Base encoder for the lessons that read one. Models marked 'needs download' work once fetched.",
+    "shell_model_info": ("Base encoder for the lessons that read "
+    "one. Models marked 'needs download' work once fetched.",
                          "各课使用的基础编码器。标有“需要下载”的模型需先下载。"),
     "shell_projector": ("Projector mode (large text, high contrast)", "投影模式（大字体、高对比度）"),
     "shell_language": ("Language", "语言"),
@@ -91,18 +92,18 @@ def _coerce(component: gr.components.Component, raw: str):
     return None
 
 
-def read_link(query: dict[str, str], handles: dict[str, TabHandle], models: tuple[str, ...],
+def read_link(query: dict[str, str], fields_by_tab: dict[str, dict], models: tuple[str, ...],
               query_length: int) -> tuple[str | None, dict, list[Msg]]:
     """(tab to open, {component: value}, notices) for a deep link's query parameters."""
     if query_length > MAX_LINK:
         return None, {}, [Msg("shell_link_too_long", n=f"{query_length:,}", limit=f"{MAX_LINK:,}")]
     notices: list[Msg] = []
     tab = query.get("tab")
-    if tab is not None and tab not in handles:
+    if tab is not None and tab not in fields_by_tab:
         notices.append(Msg("shell_link_ignored", name="tab", why=Msg("shell_link_bad_value", value=tab[:40])))
         tab = None
     values: dict = {}
-    fields = handles[tab].fields if tab else {}
+    fields = fields_by_tab[tab] if tab else {}
     for name, raw in query.items():
         if name in ("tab", "lang"):
             continue
@@ -163,40 +164,42 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
 def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, current_tab, copy, link, language,
                 about_table) -> None:
     services = ctx.services
+    models = services.config.models  # the load and switch events need names only: they never run a model
     carrier = gr.Textbox(visible=False)
     query_length = gr.Number(visible=False)
-    link_tab = gr.State("")
     field_components = list(dict.fromkeys(c for h in handles.values() for c in h.fields.values()))
+    fields_by_tab = {tab_id: h.fields for tab_id, h in handles.items()}
+    lang_state, model_box = ctx.lang, ctx.model
 
     def on_load(detected: str, length: float, request: gr.Request):
         lang = lang_of(detected)
         query = dict(request.query_params) if request is not None else {}
-        tab, values, notices = read_link(query, handles, services.config.models, int(length or 0))
+        tab, values, notices = read_link(query, fields_by_tab, models, int(length or 0))
         show_warnings(notices, lang)
-        model = {"value": query["model"]} if query.get("model") in services.config.models else {}
-        updates = {ctx.lang: lang, language: lang, link_tab: tab or "",
-                   ctx.model: gr.update(choices=services.model_choices(lang), **model),
-                   about_table: about.models_markdown(services, lang)}
+        model = {"value": query["model"]} if query.get("model") in models else {}
+        updates = {lang_state: lang, language: lang,
+                   model_box: gr.update(choices=model_choices(models, lang), **model),
+                   about_table: about.models_markdown(models, lang)}
         if tab:
             updates[tabs] = gr.Tabs(selected=tab)
             updates[current_tab] = tab
+        updates.update({trigger: 1 if tab_id == tab else gr.skip() for tab_id, trigger in triggers.items()})
         updates.update({c: values[c] if c in values else gr.skip() for c in field_components})
         return updates
 
-    outputs = [ctx.lang, language, link_tab, ctx.model, about_table, tabs, current_tab, *field_components]
-    event = demo.load(on_load, [carrier, query_length], outputs, js=DETECT_LANG_JS, api_name=False,
-                      show_progress="hidden")
-    for tab_id, handle in handles.items():
-        if handle.run is None:
-            continue
-        fn, inputs, run_outputs = handle.run
-        event.then(_gated(tab_id, fn, len(run_outputs)), [link_tab, *inputs], run_outputs, api_name=False,
-                   concurrency_id=MODEL_GROUP, concurrency_limit=services.config.concurrency)
+    # one hidden trigger per tab: the load event changes only the linked tab's, so only that tab runs
+    triggers = {tab_id: gr.Number(value=0, visible=False) for tab_id, h in handles.items() if h.run is not None}
+    for tab_id, trigger in triggers.items():
+        fn, inputs, run_outputs = handles[tab_id].run
+        trigger.change(fn, inputs, run_outputs, api_name=False, concurrency_id=MODEL_GROUP,
+                       concurrency_limit=services.config.concurrency)
+    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, *triggers.values(), *field_components]
+    demo.load(on_load, [carrier, query_length], outputs, js=DETECT_LANG_JS, api_name=False, show_progress="hidden")
 
     def on_switch(lang: str):
-        return lang_of(lang), gr.update(choices=services.model_choices(lang)), about.models_markdown(services, lang)
+        return lang_of(lang), gr.update(choices=model_choices(models, lang)), about.models_markdown(models, lang)
 
-    language.input(on_switch, language, [ctx.lang, ctx.model, about_table], js=SWITCH_LANG_JS, api_name=False,
+    language.input(on_switch, language, [lang_state, model_box, about_table], js=SWITCH_LANG_JS, api_name=False,
                    show_progress="hidden")
 
     all_fields = [(tab_id, name, c) for tab_id, h in handles.items() for name, c in h.fields.items()]
@@ -204,22 +207,11 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
                js=_copy_js([(t, n) for t, n, _ in all_fields]))
 
 
-def _gated(tab_id: str, fn, n_outputs: int):
-    """Run a tab's run event only when a deep link opened that tab."""
-    def gated(link_tab: str, *args):
-        if link_tab != tab_id:
-            return tuple(gr.skip() for _ in range(n_outputs)) if n_outputs > 1 else gr.skip()
-        return fn(*args)
-
-    gated.__name__ = f"deep_link_{tab_id}"
-    gated.bertlens_handler = fn  # the concurrency test follows this to the Services the handler uses
-    return gated
-
-
 def _copy_js(fields: list[tuple[str, str]]) -> str:
     """JS for 'copy link': the current tab's controls as query parameters, refused when too long."""
     spec = json.dumps(fields)
-    too_long = {lang: render(Msg("shell_link_too_long", n="__N__", limit=f"{MAX_LINK:,}"), lang) for lang in ("en", "zh")}
+    too_long = {lang: render(Msg("shell_link_too_long", n="__N__", limit=f"{MAX_LINK:,}"), lang)
+                for lang in ("en", "zh")}
     return f"""
 (tab, model, lang, ...values) => {{
   const fields = {spec};

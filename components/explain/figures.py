@@ -1,0 +1,121 @@
+"""The Explain lesson's pictures: highlighted text, attribution bars, attention beside attribution, the head scan.
+
+Design decision: red always means "pushes the label up" and blue "pushes it down" (highlight, bars and scan
+alike), and the highlighted text is built from the student's own characters (the tokenizer's offsets), so a
+word split into pieces reads as the word with its pieces shaded, not as "hum ##ming ##bird". Every piece of
+user text goes through ``escape``/``safe_label``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from components.core.classifier import label_text
+from components.core.figures import base_layout, export_name, safe_label, token_ticks
+from components.core.messages import t
+from components.core.text import escape
+from components.explain.ablation import Scan
+from components.explain.compute import AttentionComparison, Explanation, Unit, unit_scores
+
+__all__ = ["attention_figure", "attribution_figure", "highlight_html", "scan_figure"]
+
+UP, DOWN = "#D6404E", "#3B6FB6"  # red pushes the label up, blue pushes it down
+_UP_RGB, _DOWN_RGB = "214, 64, 78", "59, 111, 182"
+
+
+def _what(explanation: Explanation, lang: str) -> str:
+    if explanation.output == "logit" or explanation.activation == "none":
+        return t("expl_fig_logit", lang)
+    return t("expl_fig_probability", lang)
+
+
+def _method(explanation: Explanation, lang: str) -> str:
+    return t("expl_method_ig" if explanation.method == "ig" else "expl_method_gxi", lang)
+
+
+def highlight_html(explanation: Explanation, groups: list[Unit], lang: str) -> str:
+    """The text with each unit shaded by its attribution (scaled by the largest), tokens added shown apart."""
+    scores = unit_scores(explanation, groups)
+    scale = float(np.abs(scores).max()) or 1.0
+    text = explanation.analysis.text
+    parts, cursor = [], 0
+    for unit, score in zip(groups, scores):
+        tip = escape(f"{unit.text}: {score:+.4f}")
+        if unit.special:
+            parts.append(f"<span class='bl-special' title='{tip}' style='color:#666;font-size:0.8em;"
+                         f"padding:0 0.3em'>{escape(unit.text)}</span>")
+            continue
+        if unit.start > cursor:
+            parts.append(escape(text[cursor:unit.start]))
+        rgb = _UP_RGB if score >= 0 else _DOWN_RGB
+        alpha = min(1.0, abs(score) / scale) * 0.85
+        parts.append(f"<span title='{tip}' data-score='{score:.6f}' style='background:rgba({rgb},{alpha:.3f});"
+                     f"color:#111;border-radius:3px;padding:0 1px'>{escape(text[unit.start:unit.end])}</span>")
+        cursor = max(cursor, unit.end)
+    label = escape(label_text(explanation.label, lang))
+    legend = (f"<div style='font-size:0.85em;margin-top:0.6em'><span style='background:rgba({_UP_RGB},0.6);"
+              f"padding:0 4px'>{escape(t('expl_legend_up', lang))}</span> &nbsp; <span style='background:"
+              f"rgba({_DOWN_RGB},0.6);padding:0 4px'>{escape(t('expl_legend_down', lang))}</span> &nbsp; "
+              f"({label})</div>")
+    return (f"<div class='bl-explain-text' style='font-size:1.25em;line-height:2;white-space:pre-wrap'>"
+            f"{''.join(parts)}</div>{legend}")
+
+
+def attribution_figure(explanation: Explanation, groups: list[Unit], lang: str, text: str = "") -> go.Figure:
+    """One bar per token (or word), red up / blue down, in reading order."""
+    scores = unit_scores(explanation, groups)
+    names = [safe_label(u.text, 30) for u in groups]
+    fig = go.Figure()
+    fig.add_bar(x=list(range(len(groups))), y=scores.tolist(), customdata=names, name=t("expl_fig_attribution", lang),
+                marker_color=[UP if s >= 0 else DOWN for s in scores],
+                hovertemplate="%{customdata}: %{y:+.4f}<extra></extra>")
+    title = t("expl_fig_attr_title", lang, label=label_text(explanation.label, lang), what=_what(explanation, lang),
+              method=_method(explanation, lang))
+    base_layout(fig, title, height=420, export=export_name("explain", text))
+    unit = t("expl_fig_word" if any(len(u.indices) > 1 for u in groups) else "expl_fig_token", lang)
+    fig.update_layout(xaxis=dict(title=unit, **token_ticks([u.text for u in groups])),
+                      yaxis=dict(title=t("expl_fig_attribution", lang), zeroline=True), showlegend=False)
+    return fig
+
+
+def attention_figure(explanation: Explanation, groups: list[Unit], comparison: AttentionComparison, lang: str,
+                     text: str = "") -> go.Figure:
+    """|attribution|, rollout from [CLS] and last-layer attention from [CLS], each scaled to sum to 1 over the
+    sentence's tokens ([CLS]/[SEP] left out: they hold most of the attention and none of the attribution)."""
+    keep = [i for i, u in enumerate(groups) if not u.special]
+    kept = [groups[i] for i in keep]
+    series = (("expl_fig_abs_attribution", np.abs(unit_scores(explanation, groups)), UP),
+              ("expl_fig_rollout", comparison.rollout, "#7F7F7F"), ("expl_fig_last", comparison.last_mean, "#E3A33B"))
+    names = [safe_label(u.text, 30) for u in kept]
+    fig = go.Figure()
+    for key, values, color in series:
+        part = np.asarray(values, dtype=float)[keep]
+        share = part / part.sum() if part.sum() > 0 else part
+        fig.add_bar(x=list(range(len(kept))), y=share.tolist(), name=t(key, lang), marker_color=color,
+                    customdata=names, hovertemplate="%{customdata}: %{y:.3f}<extra>" + t(key, lang) + "</extra>")
+    base_layout(fig, t("expl_fig_attn_title", lang, label=label_text(explanation.label, lang)), height=400,
+                export=export_name("explain-attention", text))
+    axis = dict(title=t("expl_fig_token", lang), **token_ticks([u.text for u in kept]))
+    fig.update_layout(barmode="group", xaxis=axis,
+                      yaxis=dict(title=t("expl_fig_share", lang)), legend=dict(orientation="h", y=1.02, x=0))
+    return fig
+
+
+def scan_figure(result: Scan, label: str, lang: str, text: str = "") -> go.Figure:
+    """The L x H map of the change in the label's score when each head alone is switched off."""
+    delta = result.delta
+    layers, heads = delta.shape
+    bound = float(np.abs(delta).max()) or 1.0
+    digits = int(min(4, max(2, np.ceil(-np.log10(bound)) + 1)))  # enough to tell the cells apart
+    layer_word, head_word, change = t("expl_fig_layer", lang), t("expl_fig_head", lang), t("expl_fig_change", lang)
+    fig = go.Figure(go.Heatmap(
+        z=delta.tolist(), x=list(range(1, heads + 1)), y=list(range(1, layers + 1)), zmin=-bound, zmax=bound,
+        colorscale=[[0.0, DOWN], [0.5, "#FFFFFF"], [1.0, UP]], colorbar=dict(title=change),
+        text=[[f"{v:+.{digits}f}" for v in row] for row in delta], texttemplate="%{text}", textfont=dict(size=10),
+        hovertemplate=f"{layer_word} %{{y}}, {head_word} %{{x}}: {change} %{{z:+.4f}}<extra></extra>"))
+    what = t("expl_fig_logit" if result.output == "logit" else "expl_fig_probability", lang)
+    title = t("expl_fig_scan_title", lang, label=label_text(label, lang), what=what)
+    base_layout(fig, title, height=max(320, 40 * layers + 140), export=export_name("explain-scan", text))
+    fig.update_layout(xaxis=dict(title=head_word, dtick=1), yaxis=dict(title=layer_word, dtick=1, autorange="reversed"))
+    return fig
