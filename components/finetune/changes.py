@@ -60,7 +60,7 @@ def probe_sentences(language: str) -> tuple[str, ...]:
     for path in sorted((ASSETS / "polysemy").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["language"] in wanted:
-            sentences += [s for sense in data["senses"].values() for s in sense["sentences"]]
+            sentences += [s for sense in data["senses"] for s in sense["sentences"]]
     own = json.loads((ASSETS / "finetune" / "probe_sentences.json").read_text(encoding="utf-8"))
     for lang in wanted:
         sentences += own[lang]
