@@ -71,7 +71,7 @@ def test_layer_sweep_rows_appear_when_its_table_exists(tmp_path):
     path.write_text(json.dumps(sweep))
     rows, note = read_layers(path)
     assert [r.spec for r in rows] == ["0", "concat:last4"] and all(r.fit_only for r in rows)
-    assert "6 the last layer" in render(note, "en")
+    assert "6 the last layer" in render(note, "en") and "layer 5 is this table's 6" in render(note, "en")
     assert [r.spec for r in comparison([], rows)] == ["concat:last4", "0"]  # best first
     missing, note = read_layers(tmp_path / "absent.json")
     assert missing == [] and "finetune_layers_bench.py" in render(note, "zh")

@@ -43,7 +43,7 @@ register({
     "ft_cmp_layer_row": ("sklearn-lr on layers {spec}", "sklearn-lr，使用层 {spec}"),
     "ft_cmp_minutes": ("{minutes:.1f} min", "{minutes:.1f} 分钟"),
     "ft_cmp_seconds": ("{seconds:.0f} s", "{seconds:.0f} 秒"),
-    "ft_cmp_fit": ("{seconds:.0f} s fit (features extracted once)", "拟合 {seconds:.0f} 秒（特征只提取一次）"),
+    "ft_cmp_fit": ("{seconds:.0f} s (fit only)", "仅拟合 {seconds:.0f} 秒"),
     "ft_cmp_size_shared": ("{size} (+ the shared base)", "{size}（另加共用的基础模型）"),
     "ft_cmp_no_records": (
         "No training records in {path} yet. Each run of `python app.py train ... --out DIR` writes "
@@ -58,10 +58,15 @@ register({
         "特征提取时用哪一层的向量最好？这份副本还没有测量这一项：运行 `python benchmarks/finetune_layers_bench.py`"
         "（在 2 核上约一小时），结果行就会出现在这里。"),
     "ft_cmp_layers_note": (
-        "Rows “sklearn-lr on layers …” answer the BERT paper's question (which layer's vectors?) for our task: "
-        "0 is the embedding output, {n} the last layer; `sum`/`concat` combine several layers. From {path}.",
-        "“sklearn-lr，使用层 …”这些行针对我们的任务回答了 BERT 论文的问题（用哪一层的向量？）：0 是词嵌入层的输出，"
-        "{n} 是最后一层；`sum`/`concat` 表示把几层相加或拼接。数据来自 {path}。"),
+        "Rows “sklearn-lr on layers …” answer the BERT paper's question (which layer's vectors?) for our task. "
+        "Layers are named as `--layers` takes them: 0 (`embeddings`) is the embedding output, 1 the first encoder "
+        "layer, {n} the last layer; `sum`/`concat` combine several layers. The figures below count encoder layers "
+        "from 0, as the Attention tab does, so their layer {last} is this table's {n}. Their time is the fit alone "
+        "(the features were extracted once for the whole sweep). From {path}.",
+        "“sklearn-lr，使用层 …”这些行针对我们的任务回答了 BERT 论文的问题（用哪一层的向量？）。层的编号与 `--layers` "
+        "参数一致：0（`embeddings`）是词嵌入层的输出，1 是编码器的第一层，{n} 是最后一层；`sum`/`concat` "
+        "表示把几层相加或拼接。下方的图与“注意力”标签页一样从 0 开始给编码器层编号，所以图中的第 {last} 层就是本表的 "
+        "{n}。这些行的时间只算拟合（整个对比只提取了一次特征）。数据来自 {path}。"),
     "ft_cmp_note": (
         "Macro-F1 averages the 28 emotions equally (rare ones count as much as frequent ones); micro-F1 pools every "
         "decision. Thresholds are tuned per label on the dev split, never on test. Time is the training time "
@@ -155,7 +160,7 @@ register({
         "The training process stopped unexpectedly (exit code {code}). Try again with fewer examples; if it keeps "
         "happening, tell your teacher.",
         "训练进程意外停止（退出码 {code}）。请用更少的样本再试一次；如果一直出现，请告诉老师。"),
-    "ft_live_fig_title": ("Training loss, step by step ({method})", "逐步的训练损失（{method}）"),
+    "ft_live_fig_title": ("Training loss, step by step: {method}", "逐步的训练损失：{method}"),
     "ft_live_fig_step": ("optimisation step", "优化步"),
     "ft_live_fig_raw": ("loss of each step", "每一步的损失"),
     "ft_live_fig_smooth": ("smoothed", "平滑后"),

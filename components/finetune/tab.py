@@ -187,7 +187,7 @@ def _live_section(ctx: TabContext, trainer: LiveTrainer) -> dict:
         train = gr.Button(i18n("ft_live_train"), variant="primary", interactive=missing is None,
                           elem_id="finetune-train")
         cancel = gr.Button(i18n("ft_live_cancel"), elem_id="finetune-cancel")
-        forget = gr.Button(i18n("ft_live_forget"), size="sm", elem_id="finetune-forget")
+        forget = gr.Button(i18n("ft_live_forget"), elem_id="finetune-forget")
     status = gr.HTML(elem_id="finetune-status")
     result = gr.Markdown(elem_id="finetune-result")
     plot = gr.Plot(label=i18n("ft_live_plot"), elem_id="finetune-live-plot")
@@ -204,7 +204,7 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("ft_tab_intro"))
     frame, notes, curves = measured("en")
     with gr.Accordion(i18n("ft_tab_measured"), open=True):
-        table = gr.Dataframe(value=frame, label=i18n("ft_tab_table"), interactive=False, wrap=True,
+        table = gr.Dataframe(value=frame, label=i18n("ft_tab_table"), interactive=False, wrap=True, max_height=640,
                              elem_id="finetune-table")
         csv_button(i18n, table, "bertlens-finetune-comparison")
         table_note = gr.Markdown(notes, elem_id="finetune-table-note")
