@@ -140,7 +140,8 @@ def memory_runs(url: str, trainer, n: int) -> list[dict]:
         deadline = time.monotonic() + 30
         while any(trainer.root.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.1)
-        rows.append({"run": i + 1, "server_rss_mb": rss_mb(), "session_folders_left": len(list(trainer.root.iterdir()))})
+        left = len(list(trainer.root.iterdir()))
+        rows.append({"run": i + 1, "server_rss_mb": rss_mb(), "session_folders_left": left})
         print(f"  memory run {i + 1}: server RSS {rows[-1]['server_rss_mb']} MB", file=sys.stderr)
     return rows
 
@@ -154,7 +155,8 @@ def table(result: dict) -> str:
              "Predict p50, other user |", "|---|---|---|---|---|---|---|"]
     for r in result["runs"]:
         lines.append(f"| `{r['method']}` | {r['examples']:,} | {r['wall_seconds']:.0f} s | "
-                     f"{r['examples_per_second']:.0f} | {r['dev_macro_f1_before']:.3f} → {r['dev_macro_f1_after']:.3f} | "
+                     f"{r['examples_per_second']:.0f} | "
+                     f"{r['dev_macro_f1_before']:.3f} → {r['dev_macro_f1_after']:.3f} | "
                      f"{r['worker_peak_rss_mb']:.0f} MB | {r['predict_during_run_p50_ms']:.0f} ms "
                      f"({r['predict_during_run_calls']} calls) |")
     lines.append(f"| no run | | | | | | {result['predict_no_run_p50_ms']:.0f} ms |")

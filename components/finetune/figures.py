@@ -29,7 +29,7 @@ MAX_POINTS = 400  # a curve of 27,000 steps is drawn from this many points (afte
 
 def method_name(method: str, lang: str) -> str:
     kind = t("ft_cmp_kind_tune" if method in FINE_TUNING else "ft_cmp_kind_extract", lang)
-    return f"{method} ({kind})"
+    return t("ft_named", lang, name=method, detail=kind)
 
 
 def _thin(x: np.ndarray, y: np.ndarray) -> tuple[list, list]:

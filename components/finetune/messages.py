@@ -2,6 +2,7 @@
 ft_live_, ft_chg_; the training CLI's own texts are in train_messages.py)."""
 
 from components.core.messages import register
+from components.finetune import train_messages  # noqa: F401 - a live run shows the ft_data_/ft_train_ texts too
 
 register({
     "tab_finetune": ("Fine-tuning", "微调"),
@@ -115,7 +116,7 @@ register({
         "the Hugging Face Hub is not reachable ({why}). Put the original GoEmotions files (train.tsv, dev.tsv, "
         "test.tsv, emotions.txt) in {path}, or start the server where it can reach the Hub (or set HF_ENDPOINT "
         "to a mirror) to use the dataset {hub_id}.",
-        "现场训练需要 GoEmotions 训练数据，而这台服务器上没有：它在 {path} 中没有找到，也无法访问 Hugging Face Hub"
+        "现场训练需要 GoEmotions 训练数据，而这台服务器上没有：它在 {path} 中没有找到，也无法访问 Hugging Face 的 Hub"
         "（{why}）。请把 GoEmotions 原始文件（train.tsv、dev.tsv、test.tsv、emotions.txt）放到 {path}，"
         "或者在能访问 Hub "
         "的地方启动服务器（或把 HF_ENDPOINT 设为镜像），以使用数据集 {hub_id}。"),
@@ -178,6 +179,7 @@ register({
     "ft_chg_which": ("Fine-tuned classifier", "微调后的分类器"),
     "ft_chg_shipped": ("the shipped classifier", "自带的分类器"),
     "ft_chg_mine": ("the one I trained above", "我在上面训练的分类器"),
+    "ft_named": ("{name} ({detail})", "{name}（{detail}）"),  # brackets as each language writes them
     "ft_chg_text": ("Sentence", "句子"),
     "ft_chg_run": ("Compare base and fine-tuned", "比较基础模型与微调模型"),
     "ft_chg_no_mine": ("You have not trained a classifier in this browser yet: press Train above first.",

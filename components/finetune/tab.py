@@ -152,7 +152,8 @@ def changed_endpoint(services: Services):
         found = compare(classifier)
         tokens, cos, notes = token_cosines(classifier, text)
         show_warnings(notes, lang)
-        which_text = f"{t('ft_chg_mine' if which == MINE else 'ft_chg_shipped', lang)} ({found.method})"
+        which_text = t("ft_named", lang, name=t("ft_chg_mine" if which == MINE else "ft_chg_shipped", lang),
+                       detail=found.method)
         if found.method in ("head", "sklearn-lr"):
             summary = t("ft_chg_frozen", lang, which=which_text)
         else:
