@@ -32,11 +32,11 @@ from components.core.models import load_model  # noqa: E402
 WORDS = ["students", "read", "the", "long", "story", "aloud", "together", "after", "lunch", "today"]
 
 
-def sentence(model, n_tokens: int) -> str:
-    """A plain English sentence that tokenizes to exactly ``n_tokens`` with [CLS]/[SEP]."""
+def sentence(model, n_tokens: int, vocabulary: list[str] = WORDS) -> str:
+    """A plain English sentence of ``vocabulary`` words that tokenizes to ``n_tokens`` with [CLS]/[SEP]."""
     words: list[str] = []
     while len(model.tokenizer(" ".join(words))["input_ids"]) < n_tokens:
-        words.append(WORDS[len(words) % len(WORDS)])
+        words.append(vocabulary[len(words) % len(vocabulary)])
     return " ".join(words)
 
 

@@ -20,9 +20,7 @@ import argparse
 import csv
 import json
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -35,6 +33,9 @@ import torch  # noqa: E402
 from components.core.analysis import analyze  # noqa: E402
 from components.core.classifier import load_classifier, probabilities  # noqa: E402
 from components.explain import ablation, compute  # noqa: E402
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from attention_bench import median_ms, sentence  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "goemotions" / "test.tsv"
 KS = (1, 2, 3)
@@ -90,20 +91,7 @@ def deletion_drops(classifier, text: str, steps: int, rng: np.random.Generator) 
 
 
 def sentence_of(classifier, n_tokens: int) -> str:
-    words: list[str] = []
-    while len(classifier.model.tokenizer(" ".join(words))["input_ids"]) < n_tokens:
-        words.append(WORDS[len(words) % len(WORDS)])
-    return " ".join(words)
-
-
-def median_ms(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return sentence(classifier.model, n_tokens, WORDS)
 
 
 def speed(classifier, steps: int, repeats: int) -> dict[str, float]:

@@ -27,14 +27,15 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # What each simulated student sends: the classroom examples, English, default controls.
 CALLS: dict[str, tuple] = {
     "/predict": ("I'm so happy we finished the project together!", "tuned", 0.5),
-    "/attention": ("The animal didn't cross the street because it was too tired.", "", "minilm"),
+    "/attention": ("The animal didn't cross the street because it was too tired.", "", "minilm", 5, 0, "mean",
+                   False, False),
     "/tokens": ("The bank raised interest rates.", "", "minilm"),
     "/polysemy": ("bank", None, "bank", "", "base", 6, "minilm"),  # None: the built-in bank sentences
 }
 
 
 def default_calls() -> dict[str, tuple]:
-    from components.polysemy.compute import builtin_sets
+    from components.polysemy.sets import builtin_sets
 
     bank = builtin_sets()["bank"].as_text()
     return {name: tuple(bank if a is None else a for a in args) for name, args in CALLS.items()}
@@ -118,15 +119,18 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=600.0)
+    parser.add_argument("--concurrency", type=int, default=2, help="the app's --concurrency (in-process app only)")
     parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "load.json")
     args = parser.parse_args()
     demo = None
     url = args.url
     if not url:
-        from app import build_demo, configure_queue, launch_options
+        from components.cli.serve import configure_queue
         from components.core.services import AppConfig, Services
+        from components.ui.shell import build_demo, launch_options
 
-        demo = configure_queue(build_demo(Services(AppConfig(warm_up=False))), concurrency=2, max_size=200)
+        demo = configure_queue(build_demo(Services(AppConfig(warm_up=False, concurrency=args.concurrency))),
+                               max_size=200)
         demo.launch(server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True,
                     **launch_options(demo))
         url = demo.local_url

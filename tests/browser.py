@@ -7,6 +7,7 @@ Every request the page makes is recorded, so a test can prove nothing left the m
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 XSS_PAYLOADS = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+_WORD = r"\b(?:[A-Za-z][a-z]+(?:'[a-z]+)?|[aAI])\b"  # 'Type a sentence first' is four words, 'didn't' one
+ENGLISH_RUN = re.compile(rf"{_WORD}(?:[ ,'-]+{_WORD}){{2,}}")  # three or more English words in a row
+# code, placeholders, URLs, paths, special tokens and model names such as bert-base-chinese
+ALLOWED = re.compile(r"`[^`]*`|\{[^}]*\}|https?://\S+|[\w.-]+/[\w./-]+|\[[A-Z]+\]|\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
 
 
 def chromium_path() -> str:
@@ -49,6 +54,11 @@ class Watch:
     def on_dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
+
+
+def english_sentences(text: str) -> list[str]:
+    """Runs of three or more English words outside code, placeholders, paths, special tokens and model names."""
+    return ENGLISH_RUN.findall(ALLOWED.sub(" ", text))
 
 
 def open_context(playwright, user_data_dir: Path, locale: str = "en-US"):

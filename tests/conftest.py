@@ -15,7 +15,6 @@ os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="bertlens-hf-")
 os.environ.pop("HF_HUB_CACHE", None)
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import socket  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -54,31 +53,22 @@ def tiny_zh(tiny_zh_dir) -> LoadedModel:
     return load_model(str(tiny_zh_dir))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def minilm() -> LoadedModel:
+    """The cached minilm (loaded again only if other tests' models pushed it out of the bounded cache)."""
     return load_model("minilm")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def app_server(tiny_en_dir, tiny_zh_dir):
     """The real app (minilm default, tiny models selectable) served on a free loopback port."""
-    from components.cli.serve import configure_queue
-    from components.core.services import AppConfig, Services
-    from components.ui.shell import build_demo, launch_options
+    from components.core.services import AppConfig
+    from tests.serving import serve
 
     config = AppConfig(models=("minilm", str(tiny_en_dir), str(tiny_zh_dir), "bert-base-chinese"),
                        default_model="minilm", warm_up=False, concurrency=4)
-    demo = configure_queue(build_demo(Services(config)), max_size=200)
-    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
-                **launch_options(demo))
-    yield demo
-    demo.close()
+    with serve(config, max_size=200) as demo:
+        yield demo
 
 
 @pytest.fixture(scope="session")

@@ -69,19 +69,11 @@ def mlm_only_dir(tmp_path_factory) -> Path:
 @contextlib.contextmanager
 def serve_app(models: tuple[str, ...]):
     """The real app with these models (the first is the default), in-process on a free loopback port."""
-    from components.cli.serve import configure_queue
-    from components.core.services import AppConfig, Services
-    from components.ui.shell import build_demo, launch_options
-    from tests.conftest import free_port
+    from components.core.services import AppConfig
+    from tests.serving import serve
 
-    config = AppConfig(models=models, default_model=models[0], warm_up=False, concurrency=2)
-    demo = configure_queue(build_demo(Services(config)), max_size=100)
-    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
-                **launch_options(demo))
-    try:
+    with serve(AppConfig(models=models, default_model=models[0], warm_up=False, concurrency=2)) as demo:
         yield demo
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,7 @@ def test_predict_endpoint_returns_chart_labels_and_top_scores(client):
     assert figure is not None
 
 
-def test_predict_flags_chinese_on_the_english_classifier(client):
-    _figure, chosen, _top = client.predict("谢谢你帮我复习，我终于考过了！", "tuned", 0.5, api_name="/predict")
-    assert "Not predicted" in chosen
+def test_predict_says_the_english_classifier_cannot_read_chinese_and_how_to_get_one(client):
+    with pytest.raises(AppError, match="trained on English") as err:
+        client.predict("谢谢你帮我复习，我终于考过了！", "tuned", 0.5, api_name="/predict")
+    assert "prefetch bert-base-chinese" in str(err.value)

@@ -1,20 +1,64 @@
-"""What only a real browser can show: tabs drawn, charts rendered, nothing injected, nothing fetched.
+"""The whole app in a real browser (headless Debian Chromium, offline), as a class sees it.
 
-Headless Debian Chromium, no network. Each test saves a screenshot under artifacts/screenshots.
+- A Chinese classroom (locale zh-CN) opens every tab the built app has (``LESSONS``), runs it, makes one
+  mistake per tab, and reads no English sentence anywhere visible; a control proves the detector sees one.
+- A teacher downloads a figure as PNG (2x) and SVG, a table as CSV and the bertviz views as one HTML file,
+  and that file draws in a fresh page that can reach nothing.
+- A link copied from the Attention tab, opened in a fresh browser, restores and re-runs that view.
+- Markup typed by a student stays text; projector mode enlarges the page.
+Screenshots go to artifacts/screenshots.
 """
 
 from __future__ import annotations
 
+import importlib
+import re
+import struct
+from pathlib import Path
+
 import pytest
 
-from tests.browser import XSS_PAYLOADS, open_context, screenshot, watch_page
+from components.core.messages import t
+from components.ui.shell import LESSONS
+from tests.browser import english_sentences, open_context, screenshot, watch_page
 
 pytestmark = [pytest.mark.browser]
-TIMEOUT = 60_000
+TIMEOUT = 120_000
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+WORD = re.compile(r"[a-z]+")
+PAYLOAD = "<img src=x onerror=alert(1)> </script><script>alert(2)</script>"
 
 
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
+@pytest.fixture(scope="module", autouse=True)
+def umap_compiled():
+    from components.polysemy import projection
+
+    projection.warm_up()  # what `python app.py` does before listening
+
+
+@pytest.fixture()
+def page(playwright_session, app_server, tmp_path):
+    """A fresh English page (the shared fixture waits for "networkidle", which Gradio's heartbeat never gives)."""
+    context, page = open_app(playwright_session, app_server, tmp_path / "page")
+    yield page
+    context.close()
+
+
+def tab_titles() -> dict[str, str]:
+    """Each lesson's tab id -> its title key, from the lessons the app is built from."""
+    return {module.TAB_ID: module.TITLE
+            for module in (importlib.import_module(f"components.{name}.tab") for name in LESSONS)}
+
+
+def open_app(playwright, app_server, profile: Path, locale: str = "en-US", query: str = ""):
+    """A fresh browser profile on the app, after the page-load event applied the language (and the link)."""
+    context = open_context(playwright, profile, locale=locale)
+    page = context.new_page()
+    page.watch = watch_page(page)
+    page.goto(app_server.local_url.rstrip("/") + "/" + query, wait_until="load")
+    lang = "zh" if locale.startswith("zh") else "en"
+    page.locator(f"#language-switch input[value={lang}]:checked").wait_for(state="attached", timeout=TIMEOUT)
+    return context, page
 
 
 def assert_clean(page, where: str) -> None:
@@ -25,118 +69,244 @@ def assert_clean(page, where: str) -> None:
     assert not watch.errors, f"{where}: the page raised {watch.errors[:3]}"
 
 
-def test_tokens_tab_shows_the_pieces_and_the_chart(page):
-    open_tab(page, "Tokens")
-    page.get_by_label("Sentence A").fill("The bank raised interest rates.")
-    page.get_by_role("button", name="Show tokens").click()
-    page.locator("#tokens-plot .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
-    table_text = page.locator("#tokens-table").inner_text()
-    shot = screenshot(page, "tokens")
-    for token in ("[CLS]", "bank", "interest", "[SEP]"):
-        assert token in table_text, f"Tokens tab: '{token}' missing from the table (see {shot})"
-    assert_clean(page, "Tokens tab")
+def open_tab(page, tab_id: str):
+    page.locator(f"#tab-{tab_id}-button").click()
+    panel = page.locator(f"#tab-{tab_id}")
+    panel.wait_for(timeout=TIMEOUT)
+    return panel
 
 
-@pytest.mark.parametrize("payload", XSS_PAYLOADS)
-def test_tokens_tab_shows_markup_as_text(page, payload):
-    open_tab(page, "Tokens")
-    page.get_by_label("Sentence A").fill(payload)
-    page.get_by_role("button", name="Show tokens").click()
-    page.locator("#tokens-plot .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
-    page.wait_for_timeout(500)
-    screenshot(page, f"tokens-xss-{XSS_PAYLOADS.index(payload)}")
-    assert_clean(page, "Tokens tab with markup input")
-    assert page.locator("#tokens-table img").count() == 0
+def run_and_wait(page, panel, button=None) -> None:
+    """Click the tab's run button (its first primary button) and wait until its answer or an error arrived."""
+    before = panel.inner_text()
+    (button or panel.locator("button.primary").first).click()
+    page.wait_for_function(
+        "([id, before]) => document.querySelector('.toast-body') || document.getElementById(id).innerText !== before",
+        arg=[panel.get_attribute("id"), before], timeout=TIMEOUT)
+    page.locator(".eta-bar, .progress-text").first.wait_for(state="detached", timeout=TIMEOUT)
+    page.wait_for_timeout(800)
 
 
-def test_chinese_browser_gets_chinese_labels(playwright_session, app_server, tmp_path):
-    context = open_context(playwright_session, tmp_path / "profile-zh", locale="zh-CN")
+def close_toasts(page) -> None:
+    page.evaluate("() => document.querySelectorAll('.toast-close').forEach((b) => b.click())")
+    page.locator(".toast-body").first.wait_for(state="detached", timeout=TIMEOUT)
+
+
+def content_words(page) -> set[str]:
+    """The words of the text the page was given: what is typed in the boxes and the examples offered."""
+    texts = page.evaluate("""() => [
+        ...[...document.querySelectorAll('textarea, input[type=text]')].map((e) => e.value),
+        ...[...document.querySelectorAll('[data-testid^=dataset-cell], .gallery-item')].map((e) => e.innerText)]""")
+    return {w for text in texts for w in WORD.findall(text.lower())}
+
+
+def visible_english(page, content: set[str]) -> list[str]:
+    """Runs of 3+ English words (outside tokens, model names and code) in what the page shows: its text line
+    by line, each chart text and the bertviz frames. A run made only of words the page was given as input or
+    examples is the class's text, not the app's."""
+    texts = page.locator("body").inner_text().splitlines()
+    texts += page.locator(".main-svg text").all_text_contents()
+    for frame in page.frames[1:]:
+        if frame.frame_element().is_visible():  # a hidden frame's innerText would be its scripts' source
+            texts += frame.locator("body").inner_text().splitlines()
+    hits = [run for text in texts for run in english_sentences(text)]
+    return [run for run in hits if not set(WORD.findall(run.lower())) <= content]
+
+
+def test_a_chinese_classroom_runs_every_tab_makes_a_mistake_and_reads_no_english(
+        playwright_session, app_server, tmp_path):
+    context, page = open_app(playwright_session, app_server, tmp_path / "zh", "zh-CN")
+    found, seen = {}, set()
     try:
-        page = context.new_page()
-        page.watch = watch_page(page)
-        page.goto(app_server.local_url, wait_until="networkidle")
-        page.get_by_role("tab", name="词元").wait_for(timeout=TIMEOUT)
-        for label in ("预测", "注意力", "多义词", "关于"):
-            assert page.get_by_role("tab", name=label).count() == 1, f"tab '{label}' not in Chinese"
-        screenshot(page, "chinese-ui")
-        assert_clean(page, "Chinese UI")
+        for tab_id, title in tab_titles().items():
+            panel = open_tab(page, tab_id)
+            assert page.locator(f"#tab-{tab_id}-button").inner_text().strip() == t(title, "zh")
+            seen |= content_words(page)
+            run_and_wait(page, panel)
+            shot = screenshot(page, f"zh-{tab_id}")
+            errors = page.locator(".toast-body.error").all_inner_texts()
+            assert errors == [], f"{tab_id}: its default example failed: {errors} (see {shot})"
+            found[tab_id] = visible_english(page, seen)
+            for box in panel.locator("textarea:visible").all():  # the cheapest mistake: nothing typed
+                if box.is_editable():
+                    box.fill("")
+            run_and_wait(page, panel)
+            toast = page.locator(".toast-body.error").first
+            toast.wait_for(timeout=TIMEOUT)
+            shot = screenshot(page, f"zh-{tab_id}-error")
+            message = toast.locator("[data-testid=toast-text]").inner_text()
+            assert CHINESE.search(message), f"{tab_id}: the error is not in Chinese: {message!r} (see {shot})"
+            found[f"{tab_id} error"] = visible_english(page, seen)
+            close_toasts(page)
+        open_tab(page, "about")
+        page.wait_for_timeout(500)
+        screenshot(page, "zh-about")
+        found["about"] = visible_english(page, seen)
+        found = {where: runs for where, runs in found.items() if runs}
+        assert found == {}, f"English sentences in the Chinese classroom: {found}"
+        assert_clean(page, "Chinese classroom")
     finally:
         context.close()
 
 
-def test_projector_mode_enlarges_text(page):
-    body = page.locator(".gradio-container").first
-    before = page.evaluate("() => getComputedStyle(document.querySelector('.prose') || document.body).fontSize")
-    page.locator("#projector-toggle input[type=checkbox]").check()
-    page.wait_for_function("() => document.body.classList.contains('projector')", timeout=TIMEOUT)
-    after = page.evaluate("() => getComputedStyle(document.querySelector('.prose') || document.body).fontSize")
-    screenshot(page, "projector")
-    assert float(after.rstrip("px")) > float(before.rstrip("px")), (before, after)
-    assert body.is_visible()
+def test_the_english_detector_sees_english_ui_and_a_sentence_planted_in_chinese(
+        playwright_session, app_server, tmp_path):
+    context, page = open_app(playwright_session, app_server, tmp_path / "en")
+    try:
+        panel = open_tab(page, "tokens")
+        run_and_wait(page, panel)
+        english = visible_english(page, content_words(page))
+        assert len(english) >= 3, f"the detector saw no English on the English page: {english}"
+        page.locator("#language-switch label", has_text="中文").click()
+        page.wait_for_function("() => document.documentElement.lang.startsWith('zh')", timeout=TIMEOUT)
+        run_and_wait(page, panel)
+        screenshot(page, "zh-switched-tokens")
+        assert visible_english(page, content_words(page)) == [], "the language switch left English behind"
+        page.evaluate("() => { const p = document.createElement('p'); p.textContent = 'Type a sentence first.'; "
+                      "document.querySelector('#tab-tokens').appendChild(p); }")
+        assert visible_english(page, content_words(page)) == ["Type a sentence first"]
+    finally:
+        context.close()
 
 
-def test_attention_tab_draws_heatmap_and_bertviz_offline(page):
-    open_tab(page, "Attention")
-    page.get_by_label("Sentence A", exact=True).last.fill("The animal didn't cross the street because it was tired.")
-    page.get_by_label("Sentence B (optional: makes a sentence pair)").last.fill("It had walked all day.")
-    page.get_by_role("button", name="Show attention").click()
-    page.locator("iframe[title^='bertviz']").wait_for(timeout=TIMEOUT)
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", data[:16]
+    return struct.unpack(">II", data[16:24])
+
+
+def download(page, tmp_path: Path, click) -> Path:
+    with page.expect_download(timeout=TIMEOUT) as info:
+        click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def test_a_figure_a_table_and_bertviz_download_and_the_html_draws_offline(
+        playwright_session, app_server, tmp_path):
+    context, page = open_app(playwright_session, app_server, tmp_path / "en")
+    try:
+        panel = open_tab(page, "tokens")
+        run_and_wait(page, panel)
+        plot = page.locator("#tokens-plot .js-plotly-plot")
+        export = plot.evaluate("(gd) => gd.layout.meta.export")
+        width, height = plot.evaluate("(gd) => [gd._fullLayout.width, gd._fullLayout.height]")
+        plot.hover()
+        png = download(page, tmp_path, lambda: plot.locator(".modebar-btn[data-title*='png' i]").click())
+        svg = download(page, tmp_path, lambda: plot.locator(".modebar-btn[data-title='SVG']").click())
+        csv = download(page, tmp_path, lambda: panel.get_by_role("button", name="Download CSV").click())
+        assert export == "bertlens-tokens-the-bank-raised-interest-rates"
+        assert (png.name, svg.name, csv.name) == (f"{export}.png", f"{export}.svg", "bertlens-tokens.csv")
+        assert png_size(png.read_bytes()) == (2 * width, 2 * height)  # projector-ready
+        drawing = svg.read_text(encoding="utf-8")
+        assert drawing.startswith("<svg") and drawing.rstrip().endswith("</svg>") and ">interest<" in drawing
+        rows = csv.read_text(encoding="utf-8-sig").splitlines()
+        headers = panel.locator("#tokens-table thead th").all_inner_texts()
+        assert rows[0].split(",") == [h.strip() for h in headers if h.strip()], (rows[0], headers)
+        assert rows[1].startswith("0,[CLS]") and rows[-1].split(",")[1] == "[SEP]" and len(rows) == 9
+
+        panel = open_tab(page, "attention")
+        run_and_wait(page, panel)
+        page.frame_locator("iframe[title^='bertviz']").locator("#bl-head svg").first.wait_for(state="attached")
+        html = download(page, tmp_path, lambda: page.locator("#bertviz-download").click())
+        assert html.name == "bertlens-bertviz.html" and 5_000 < html.stat().st_size < 1_500_000
+        assert_clean(page, "downloads")
+    finally:
+        context.close()
+    offline = open_context(playwright_session, tmp_path / "offline")
+    try:
+        requests = []
+        offline.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                      else (requests.append(route.request.url), route.abort()))
+        viewer = offline.new_page()
+        viewer.on("request", lambda request: requests.append(request.url))
+        viewer.goto(html.as_uri(), wait_until="load")
+        viewer.locator("#bl-head svg line").first.wait_for(state="attached", timeout=TIMEOUT)
+        viewer.locator("#bl-model svg rect").first.wait_for(state="attached", timeout=TIMEOUT)
+        shot = screenshot(viewer, "bertviz-offline")
+        assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == [], shot
+    finally:
+        offline.close()
+
+
+def set_slider(page, elem_id: str, value: int) -> None:
+    box = page.locator(f"#{elem_id} input[type=number]")
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def test_a_copied_attention_link_restores_the_view_in_a_fresh_browser(playwright_session, app_server, tmp_path):
+    text = "The cat sat on the mat because it was warm."
+    context, page = open_app(playwright_session, app_server, tmp_path / "teacher")
+    try:
+        panel = open_tab(page, "attention")
+        page.locator("#attention-text textarea").fill(text)
+        set_slider(page, "attention-layer", 4)
+        set_slider(page, "attention-head", 3)
+        page.locator("#attention-view label", has_text="one head").click()
+        run_and_wait(page, panel)
+        title = page.locator("#attention-plot .gtitle").text_content()
+        assert title == "minilm: layer 4, head 3", title
+        page.locator("#copy-link").click()
+        page.wait_for_function("() => document.querySelector('#view-link textarea, #view-link input').value",
+                               timeout=TIMEOUT)
+        link = page.locator("#view-link textarea, #view-link input").first.input_value()
+    finally:
+        context.close()
+    assert link.startswith(app_server.local_url.rstrip("/") + "/?") and "tab=attention" in link, link
+    context, page = open_app(playwright_session, app_server, tmp_path / "student", query=link.split("/", 3)[3])
+    try:
+        page.locator("#attention-plot .heatmaplayer").wait_for(timeout=TIMEOUT)
+        page.wait_for_timeout(800)
+        shot = screenshot(page, "deep-link-attention")
+        assert page.locator("#tab-attention-button").get_attribute("aria-selected") == "true", shot
+        assert page.locator("#attention-text textarea").input_value() == text, shot
+        assert page.locator("#attention-layer input[type=number]").input_value() == "4", shot
+        assert page.locator("#attention-head input[type=number]").input_value() == "3", shot
+        assert page.locator("#attention-plot .gtitle").text_content() == "minilm: layer 4, head 3", shot
+        assert_clean(page, "deep link")
+    finally:
+        context.close()
+
+
+def test_markup_typed_into_every_text_box_of_every_tab_stays_text(page):
+    """Every visible text box of every tab gets markup; nothing may run, be fetched or be drawn as markup."""
+    for tab_id in tab_titles():
+        panel = open_tab(page, tab_id)
+        for box in panel.locator("textarea:visible, input[type=text]:visible").all():
+            if box.is_editable():
+                box.fill(PAYLOAD)
+        run_and_wait(page, panel)
+        shot = screenshot(page, f"markup-{tab_id}")
+        assert page.locator("img[src='x']").count() == 0, f"{tab_id}: the markup became an image (see {shot})"
+        assert_clean(page, f"{tab_id} tab with markup in every text box")
+        if page.locator(".toast-body").count():
+            close_toasts(page)
+    # negative control: the same markup, unescaped, is seen by these checks
+    page.evaluate("(html) => { const d = document.createElement('div'); d.innerHTML = html; "
+                  "document.querySelector('.gradio-container').appendChild(d); }", PAYLOAD)
+    page.wait_for_timeout(1_000)
+    assert page.locator("img[src='x']").count() == 1 and page.watch.injected
+
+
+def test_attention_draws_a_heatmap_and_both_bertviz_views_offline(page):
+    panel = open_tab(page, "attention")
+    run_and_wait(page, panel)
     frame = page.frame_locator("iframe[title^='bertviz']")
     frame.locator("#bl-head svg line").first.wait_for(timeout=TIMEOUT, state="attached")
     frame.locator("#bl-model svg rect").first.wait_for(timeout=TIMEOUT, state="attached")
-    heatmaps = page.locator(".js-plotly-plot .heatmaplayer").count()
-    head_lines = frame.locator("#bl-head svg line").count()
-    model_cells = frame.locator("#bl-model svg rect").count()
     page.locator("iframe[title^='bertviz']").scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # headless Chromium paints an iframe only once it is in the viewport
     shot = screenshot(page, "attention")
-    assert heatmaps >= 1, f"Attention tab: no plotly heatmap drawn (see {shot})"
-    assert head_lines > 0, f"Attention tab: bertviz head view drew no lines (see {shot})"
-    assert model_cells > 0, f"Attention tab: bertviz model view drew no thumbnails (see {shot})"
+    assert page.locator("#attention-plot .heatmaplayer").count() == 1, shot
+    assert frame.locator("#bl-head svg line").count() > 0 and frame.locator("#bl-model svg rect").count() > 0, shot
     assert_clean(page, "Attention tab")
 
 
-RUN_BUTTONS = {"Predict": "Predict", "Attention": "Show attention", "Tokens": "Show tokens",
-               "Polysemy": "Compare the spaces"}
-
-
-@pytest.mark.parametrize("payload", XSS_PAYLOADS)
-def test_markup_typed_into_every_text_box_stays_text(page, payload):
-    """Every visible text box of every tab gets the payload; nothing may run or be fetched."""
-    for tab, button in RUN_BUTTONS.items():
-        open_tab(page, tab)
-        boxes = page.locator("textarea:visible, input[type=text]:visible")
-        for i in range(boxes.count()):
-            box = boxes.nth(i)
-            if box.is_editable() and box.get_attribute("aria-label") != "Model":
-                box.fill(payload)
-        page.get_by_role("button", name=button, exact=True).click()
-        page.wait_for_timeout(2_500)
-        screenshot(page, f"xss-{tab.lower()}-{XSS_PAYLOADS.index(payload)}")
-        assert_clean(page, f"{tab} tab with markup in every text box")
-
-
-def test_predict_tab_draws_every_label_with_its_threshold(page):
-    open_tab(page, "Predict")
-    page.get_by_label("Text", exact=True).fill("Thank you so much for helping me with my homework!")
-    page.get_by_role("button", name="Predict", exact=True).click()
-    page.locator(".js-plotly-plot .barlayer").first.wait_for(timeout=TIMEOUT)
-    page.wait_for_timeout(500)
-    shot = screenshot(page, "predict")
-    bars = page.locator(".js-plotly-plot .barlayer .point").count()
-    assert bars == 28, f"Predict tab: expected 28 label bars, saw {bars} (see {shot})"
-    assert "gratitude" in page.locator("body").inner_text(), f"Predict tab: no gratitude label (see {shot})"
-    assert_clean(page, "Predict tab")
-
-
-def test_polysemy_tab_draws_both_spaces_the_matrix_and_the_curve(page):
-    open_tab(page, "Polysemy")
-    page.get_by_role("button", name="Compare the spaces").click()
-    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=TIMEOUT)
-    page.wait_for_timeout(1_000)
-    shot = screenshot(page, "polysemy")
-    plots = page.locator(".js-plotly-plot").count()
-    points = page.locator(".js-plotly-plot .scatterlayer .point").count()
-    assert plots >= 4, f"Polysemy tab: {plots} of 4 charts drawn (see {shot})"
-    assert points >= 20, f"Polysemy tab: only {points} points drawn for 20 occurrences (see {shot})"
-    assert_clean(page, "Polysemy tab")
+def test_projector_mode_enlarges_the_text(page):
+    size = "() => parseFloat(getComputedStyle(document.querySelector('.prose')).fontSize)"
+    before = page.evaluate(size)
+    page.locator("#projector-toggle input[type=checkbox]").check()
+    page.wait_for_function("() => document.body.classList.contains('projector')", timeout=TIMEOUT)
+    screenshot(page, "projector")
+    assert page.evaluate(size) > before

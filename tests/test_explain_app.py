@@ -13,7 +13,7 @@ from gradio_client.exceptions import AppError
 
 from components.cli import main
 from tests.browser import open_context, screenshot, watch_page
-from tests.conftest import free_port
+from tests.serving import serve
 from tests.test_hostile_input import GENERIC, HOSTILE, REFUSED, assert_readable
 
 TIMEOUT = 120_000
@@ -24,16 +24,10 @@ SORRY = "Sorry I forgot your birthday, that was thoughtless of me."
 @pytest.fixture(scope="module")
 def explain_app():
     """The whole app with the shipped classifier, on its own port."""
-    from components.cli.serve import configure_queue
-    from components.core.services import AppConfig, Services
-    from components.ui.shell import build_demo, launch_options
+    from components.core.services import AppConfig
 
-    config = AppConfig(models=("minilm",), default_model="minilm", warm_up=False, concurrency=2)
-    demo = configure_queue(build_demo(Services(config)), max_size=100)
-    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
-                **launch_options(demo))
-    yield demo
-    demo.close()
+    with serve(AppConfig(models=("minilm",), default_model="minilm", warm_up=False, concurrency=2)) as demo:
+        yield demo
 
 
 @pytest.fixture(scope="module")
@@ -250,9 +244,10 @@ def test_the_view_in_chinese_has_no_english_sentences(playwright_session, explai
         page.locator("#explain-run").click()
         toast = page.locator(".toast-body").first
         toast.wait_for(timeout=TIMEOUT)
-        message = re.sub(r"`[^`]*`", "", toast.inner_text())
+        shown = toast.inner_text()
+        message = re.sub(r"`[^`]*`", "", shown)  # commands to type stay as they are
         screenshot(page, "explain-zh-error")
-        assert "bert-base-chinese" in message and not ENGLISH_RUN.search(message), message
+        assert "prefetch bert-base-chinese" in shown and not ENGLISH_RUN.search(message), shown
         assert_clean(page, "Explain tab in Chinese")
     finally:
         context.close()

@@ -9,6 +9,7 @@ may not exist yet; /predict is then a clear message, which these tests accept as
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import re
 import time
@@ -21,7 +22,7 @@ from gradio_client.exceptions import AppError
 
 from components.core.classifier import load_classifier
 from components.polysemy.static_vectors import read_vectors
-from tests.conftest import free_port
+from tests.serving import serve
 
 LONG = "bank " * 20_000  # 100,000 characters
 HOSTILE = {
@@ -120,7 +121,7 @@ def test_typed_special_tokens_are_flagged_special_and_keep_their_characters(clie
     frame, summary, _ = client.predict("[CLS] [SEP] [MASK]", "", "minilm", api_name="/tokens")
     rows = frame["data"]
     headers = frame["headers"]
-    kind, chars, ids = headers.index("kind"), headers.index("chars"), headers.index("id")
+    kind, chars, ids = headers.index("kind"), headers.index("characters"), headers.index("id")
     assert [r[1] for r in rows] == ["[CLS]", "[CLS]", "[SEP]", "[MASK]", "[SEP]"]
     assert [r[ids] for r in rows] == [101, 101, 102, 103, 102]
     assert all(r[kind] == "special" for r in rows)
@@ -213,19 +214,20 @@ def test_polysemy_span(client, tiny_en_dir, name):
 ])
 def test_malformed_sentence_lists_are_messages(client, tiny_en_dir, sentences, target, span, message):
     result = outcome(client, "bank", sentences, target, span, "base", 1, str(tiny_en_dir), api_name="/polysemy")
-    assert isinstance(result, AppError) and message in str(result), str(result)
+    # the toast renders HTML, so the message arrives escaped (it quotes what the student typed)
+    assert isinstance(result, AppError) and message in html.unescape(str(result)), str(result)
 
 
 def test_chinese_target_absent_names_the_line(client, tiny_zh_dir):
     text = "钱 | 我在银行存钱。\n河 | 他们在河边走😀。"
     result = outcome(client, "pingguo", text, "银行", "", "base", 1, str(tiny_zh_dir), api_name="/polysemy")
-    assert isinstance(result, AppError) and "Line 2: '银行' is not in the sentence" in str(result)
+    assert isinstance(result, AppError) and "Line 2: '银行' is not in the sentence" in html.unescape(str(result))
 
 
 def test_emoji_and_rtl_sentences_just_work(client, tiny_en_dir):
     text = "money | I paid the bank 🏦 today.\nriver | مرحبا, the river bank 😀 is muddy."
-    *figures, note = outcome(client, "bank", text, "bank", "", "base", 1, str(tiny_en_dir), api_name="/polysemy",
-                             limit=60)
+    *figures, note, _csv, _npy, _layer = outcome(client, "bank", text, "bank", "", "base", 1, str(tiny_en_dir),
+                                                 api_name="/polysemy", limit=60)
     assert "2 occurrences" in note and len(figures) == 4
 
 
@@ -290,18 +292,10 @@ def test_ragged_glove_is_a_value_error_with_the_line(tmp_path):
 
 
 @contextlib.contextmanager
-def serve(config) -> Iterator[Client]:
+def serve_client(config) -> Iterator[Client]:
     """Another app in-process on a free port (like the session app), closed afterwards."""
-    from app import build_demo, configure_queue, launch_options
-    from components.core.services import Services
-
-    demo = configure_queue(build_demo(Services(config)), concurrency=2, max_size=20)
-    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
-                **launch_options(demo))
-    try:
+    with serve(config, max_size=20) as demo:
         yield Client(demo.local_url, verbose=False)
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")
@@ -313,7 +307,7 @@ def broken_client(tmp_path_factory, tiny_en_dir):
     (folder / "clf" / "classifier.json").write_text("{not json", encoding="utf-8")
     config = AppConfig(models=("minilm", str(tiny_en_dir)), default_model="minilm", warm_up=False,
                        classifier=str(folder / "clf"), glove=str(write_ragged_glove(folder / "ragged.txt")))
-    with serve(config) as client:
+    with serve_client(config) as client:
         client.broken_dir = folder
         yield client
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
 
 import pytest
 
 from components.core.messages import Msg, UserError, all_messages, keys_used, register, render
 from components.ui.shell import LESSONS
+from tests.browser import english_sentences
 
 REPO = Path(__file__).resolve().parents[1]
-ENGLISH_RUN = re.compile(r"[A-Za-z][a-z]+(?:[ ,'-]+[A-Za-z][a-z]+){2,}")  # three or more English words in a row
-# code, placeholders, URLs, paths, special tokens and model names such as bert-base-chinese
-ALLOWED = re.compile(r"`[^`]*`|\{[^}]*\}|https?://\S+|[\w.-]+/[\w./-]+|\[[A-Z]+\]|\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
 
 
 def load_every_lesson() -> dict[str, tuple[str, str]]:
@@ -29,10 +26,6 @@ def load_every_lesson() -> dict[str, tuple[str, str]]:
     for module in (REPO / "components" / "cli").glob("*.py"):
         importlib.import_module(f"components.cli.{module.stem}")
     return all_messages()
-
-
-def english_sentences(text: str) -> list[str]:
-    return ENGLISH_RUN.findall(ALLOWED.sub(" ", text))
 
 
 def test_every_key_named_in_the_code_exists():
@@ -50,6 +43,8 @@ def test_no_chinese_text_is_an_english_sentence():
 
 def test_the_english_detector_sees_english_and_spares_tokens_and_code():
     assert english_sentences("注意力 rows sum to one 行")
+    assert english_sentences("请 Type a sentence first 再试") == ["Type a sentence first"]
+    assert english_sentences("I didn't see it") == ["I didn't see it"]
     assert not english_sentences("运行 `python app.py prefetch bert-base-chinese` 再试")
     assert not english_sentences("模型 {model} 的第 {layer} 层")
 

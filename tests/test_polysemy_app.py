@@ -109,7 +109,7 @@ def test_a_sense_with_one_sentence_gets_its_maps_and_a_message_instead_of_nan(cl
 
 
 def test_every_polysemy_event_that_may_run_a_model_is_in_the_model_group(app_server):
-    names = {"polysemy", "deep_link_polysemy"}
+    names = {"polysemy", "polysemy_link"}
     events = [fn for fn in app_server.fns.values() if getattr(fn.fn, "__name__", "") in names]
     assert len(events) >= 4  # run, target submit, layer release, the deep link
     for event in events:
@@ -130,11 +130,11 @@ def test_read_link_fills_the_polysemy_controls(tiny_en_dir):
         handle = polysemy_tab.build(ctx)
     assert set(handle.fields) == {"set", "target", "layer", "encoder", "span", "sentences"}
     query = {"tab": "polysemy", "set": "spring", "layer": "3", "encoder": "tuned", "target": "spring"}
-    tab, values, notices = read_link(query, {"polysemy": handle}, services.config.models, 80)
+    tab, values, notices = read_link(query, {"polysemy": handle.fields}, services.config.models, 80)
     assert tab == "polysemy" and not notices
     assert {handle.fields[k]: v for k, v in (("set", "spring"), ("layer", 3.0), ("encoder", "tuned"),
                                               ("target", "spring"))} == values
-    _, _, notices = read_link({"tab": "polysemy", "set": "nope", "layer": "99"}, {"polysemy": handle},
+    _, _, notices = read_link({"tab": "polysemy", "set": "nope", "layer": "99"}, {"polysemy": handle.fields},
                               services.config.models, 40)
     assert len(notices) == 2  # ignored with a notice, never an error page
 

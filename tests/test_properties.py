@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from components.attention.compute import VIEWS, attention_view, rollout
 from components.core.analysis import MAX_CHARS, Analysis, analyze, char_span_to_tokens, clean_text
-from components.polysemy.compute import locate, parse_lines, parse_span
+from components.polysemy.sentences import locate, parse_lines, parse_span
 from components.polysemy.static_vectors import read_vectors
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

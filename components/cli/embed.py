@@ -15,30 +15,20 @@ name the file and line.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from components.cli.jsonl import read_objects
 
 __all__ = ["register", "cmd_embed", "embed_spans", "read_spans"]
 
 
 def read_spans(path: Path) -> list[tuple[int, str, int, int]]:
     """(line number, text, start, end) for each non-blank line; ValueError names the bad line."""
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file.")
     spans = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        where = f"{path.name} line {number}"
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: invalid JSON ({exc.msg}).") from None
-        if not isinstance(item, dict) or not {"text", "start", "end"} <= set(item):
-            raise ValueError(f'{where}: expected an object {{"text": ..., "start": ..., "end": ...}}.')
+    for where, number, item in read_objects(path, ("text", "start", "end"), "no lines to embed."):
         text, start, end = item["text"], item["start"], item["end"]
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{where}: the text is empty.")
@@ -47,8 +37,6 @@ def read_spans(path: Path) -> list[tuple[int, str, int, int]]:
         if not 0 <= start < end <= len(text):
             raise ValueError(f"{where}: span {start}:{end} is outside the text (length {len(text)}).")
         spans.append((number, text, start, end))
-    if not spans:
-        raise ValueError(f"{path}: no lines to embed.")
     return spans
 
 

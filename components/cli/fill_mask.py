@@ -19,30 +19,18 @@ import json
 import sys
 from pathlib import Path
 
+from components.cli.jsonl import read_objects
+
 __all__ = ["read_inputs", "register"]
 
 
 def read_inputs(path: Path, fields: tuple[str, ...]) -> list[tuple[int, dict]]:
     """(line number, object) for each non-blank line; ValueError names the bad line."""
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file.")
     items = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        where = f"{path.name} line {number}"
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: invalid JSON ({exc.msg}).") from None
-        shape = "{" + ", ".join(f'"{f}": ...' for f in fields) + "}"
-        if not isinstance(item, dict) or not set(fields) <= set(item):
-            raise ValueError(f"{where}: expected an object {shape}.")
+    for where, number, item in read_objects(path, fields, "no lines to read."):
         if not all(isinstance(item[f], str) for f in fields):
             raise ValueError(f"{where}: {', '.join(fields)} must be strings.")
         items.append((number, item))
-    if not items:
-        raise ValueError(f"{path}: no lines to read.")
     return items
 
 

@@ -53,10 +53,12 @@ register({
         "（或把 HF_ENDPOINT 设为 Hub 镜像）。"),
     "analysis_classifier_english": (
         "This text is Chinese, but this classifier was trained on English text with an English-only vocabulary: "
-        "it would see only [UNK]. Type an English sentence here; the other lessons read Chinese with "
-        "bert-base-chinese.",
+        "it would see only [UNK]. Type an English sentence here, or train a Chinese classifier: "
+        "`python app.py prefetch bert-base-chinese`, then `python app.py train --base bert-base-chinese --data "
+        "<Chinese data> --out DIR`, and start the app with `--classifier DIR`.",
         "这段文字是中文，但这个分类器是用英文文本训练的，词表里只有英文：它只会看到 [UNK]。请在这里输入英文句子；"
-        "其他各课可以用 bert-base-chinese 阅读中文。"),
+        "或者训练一个中文分类器：先运行 `python app.py prefetch bert-base-chinese`，再运行 `python app.py train "
+        "--base bert-base-chinese --data <中文数据> --out DIR`，然后用 `--classifier DIR` 启动应用。"),
     "analysis_span_outside": (
         "The span {start}:{end} is outside the sentence (length {length}).",
         "范围 {start}:{end} 超出了句子（长度 {length}）。"),

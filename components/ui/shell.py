@@ -183,18 +183,26 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
         if tab:
             updates[tabs] = gr.Tabs(selected=tab)
             updates[current_tab] = tab
-        updates.update({trigger: 1 if tab_id == tab else gr.skip() for tab_id, trigger in triggers.items()})
+        updates[linked] = tab
         updates.update({c: values[c] if c in values else gr.skip() for c in field_components})
         return updates
 
-    # one hidden trigger per tab: the load event changes only the linked tab's, so only that tab runs
+    def run_linked(tab: str | None):
+        return {trigger: 1 if tab_id == tab else gr.skip() for tab_id, trigger in triggers.items()}
+
+    # one hidden trigger per tab: only the linked tab's changes, so only that tab runs. It changes in a second
+    # step, once the browser holds the link's values: a trigger changed by the load event itself runs the tab
+    # with the values its controls had before the link filled them.
+    linked = gr.State(None)
     triggers = {tab_id: gr.Number(value=0, visible=False) for tab_id, h in handles.items() if h.run is not None}
     for tab_id, trigger in triggers.items():
         fn, inputs, run_outputs = handles[tab_id].run
         trigger.change(fn, inputs, run_outputs, api_name=False, concurrency_id=MODEL_GROUP,
                        concurrency_limit=services.config.concurrency)
-    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, *triggers.values(), *field_components]
-    demo.load(on_load, [carrier, query_length], outputs, js=DETECT_LANG_JS, api_name=False, show_progress="hidden")
+    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, linked, *field_components]
+    loaded = demo.load(on_load, [carrier, query_length], outputs, js=DETECT_LANG_JS, api_name=False,
+                       show_progress="hidden")
+    loaded.then(run_linked, linked, list(triggers.values()), api_name=False, show_progress="hidden")
 
     def on_switch(lang: str):
         return lang_of(lang), gr.update(choices=model_choices(models, lang)), about.models_markdown(models, lang)
