@@ -15,9 +15,9 @@ from components.core.classifier import load_classifier
 from components.core.messages import UserError
 from components.finetune.changes import (
     MATRICES,
+    CkaSums,
     compare,
     js_divergence,
-    linear_cka,
     lora_updates,
     probe_sentences,
     token_cosines,
@@ -26,13 +26,34 @@ from components.finetune.figures import cka_figure, cosine_figure, js_figure, lo
 from tests.finetune_app_fixtures import tiny_base, toy_runs  # noqa: F401 - fixtures
 
 
+def linear_cka(x: np.ndarray, y: np.ndarray) -> float:
+    """The definition (Kornblith et al. 2019, eq. 5) on the stacked vectors: ‖YcᵀXc‖² / (‖XcᵀXc‖ ‖YcᵀYc‖)."""
+    x, y = x - x.mean(0), y - y.mean(0)
+    return float(np.linalg.norm(y.T @ x) ** 2 / (np.linalg.norm(x.T @ x) * np.linalg.norm(y.T @ y)))
+
+
+def cka(x: np.ndarray, y: np.ndarray, batch: int = 64) -> float:
+    sums = CkaSums()
+    for start in range(0, len(x), batch):
+        sums.add(x[start:start + batch], y[start:start + batch])
+    return sums.value()
+
+
 def test_cka_is_one_for_identical_inputs_and_blind_to_rotation_and_scale():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 16))
-    assert linear_cka(x, x) == pytest.approx(1.0)
+    assert cka(x, x) == pytest.approx(1.0)
     rotated = 3.0 * x @ ortho_group.rvs(16, random_state=1) + 5.0
-    assert linear_cka(x, rotated) == pytest.approx(1.0)
-    assert linear_cka(x, rng.normal(size=(200, 16))) < 0.3  # unrelated vectors
+    assert cka(x, rotated) == pytest.approx(1.0)
+    assert cka(x, rng.normal(size=(200, 16))) < 0.3  # unrelated vectors
+
+
+def test_cka_summed_batch_by_batch_equals_cka_of_the_stacked_vectors():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(300, 24)) + 40.0 * rng.random(24)  # large means, like BERT's outlier dimensions
+    y = x @ rng.normal(size=(24, 24)) + rng.normal(size=(300, 24))
+    assert cka(x, y) == pytest.approx(linear_cka(x, y), rel=1e-9) and cka(x, y, batch=300) == pytest.approx(cka(x, y))
+    assert cka(x, y) < 0.99  # a control: y is not x
 
 
 def test_js_divergence_matches_scipy():

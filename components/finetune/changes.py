@@ -8,9 +8,11 @@ for one sentence, the cosine between base and fine-tuned vectors of each token a
 Design decisions: the probe set is fixed (the polysemy sets and assets/finetune/probe_sentences.json,
 all written for this project, in the model's language), so two classifiers are always compared
 on the same ~200 sentences; the comparison is computed once per classifier and kept in the one
-``Cache``. Linear CKA is six lines of numpy here because no well-kept library offers it (sklearn
-and scipy do not); the JS divergence uses scipy's ``rel_entr`` and is checked against scipy's
-``jensenshannon``; ΔW is checked against peft's own ``get_delta_weight``.
+``Cache``. Linear CKA is a few lines of numpy here because no well-kept library offers it (sklearn
+and scipy do not). Over the probe set it is accumulated batch by batch (``CkaSums``: the sums of
+x·yᵀ, x·xᵀ, y·yᵀ and of the vectors), so no token vector outlives its batch: this view runs in the
+server, whose peak memory the class shares. The JS divergence uses scipy's ``rel_entr`` and is
+checked against scipy's ``jensenshannon``; ΔW is checked against peft's own ``get_delta_weight``.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from components.core.classifier import Classifier, encode_batches
 from components.core.messages import UserError
 from components.core.models import LoadedModel, load_model
 
-__all__ = ["MATRICES", "Changes", "compare", "forget", "js_divergence", "linear_cka", "lora_updates", "probe_sentences",
-           "token_cosines"]
+__all__ = ["MATRICES", "Changes", "CkaSums", "compare", "forget", "js_divergence", "lora_updates",
+           "probe_sentences", "token_cosines"]
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 # the weight matrices LoRA adapts in every layer (train.LORA_TARGETS), in reading order
@@ -67,13 +69,26 @@ def probe_sentences(language: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sentences))
 
 
-def linear_cka(x: np.ndarray, y: np.ndarray) -> float:
-    """Linear CKA of two representations of the same n items (n x d1, n x d2): 1 = same up to rotation and scale."""
-    x = np.asarray(x, dtype=np.float64) - np.mean(x, axis=0)
-    y = np.asarray(y, dtype=np.float64) - np.mean(y, axis=0)
-    cross = np.linalg.norm(y.T @ x) ** 2
-    scale = np.linalg.norm(x.T @ x) * np.linalg.norm(y.T @ y)
-    return float(cross / scale) if scale > 0 else 1.0
+class CkaSums:
+    """Linear CKA of two representations fed in batches: the centred Gram terms are sums minus the outer
+    product of the sums over n (X_cᵀY_c = Σxyᵀ - ΣxΣyᵀ/n), accumulated in float64."""
+
+    def __init__(self) -> None:
+        self.n, self.sx, self.sy, self.sxy, self.sxx, self.syy = 0, 0.0, 0.0, 0.0, 0.0, 0.0
+
+    def add(self, x: np.ndarray, y: np.ndarray) -> None:
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        self.n += len(x)
+        self.sx, self.sy = self.sx + x.sum(0), self.sy + y.sum(0)
+        self.sxy, self.sxx, self.syy = self.sxy + y.T @ x, self.sxx + x.T @ x, self.syy + y.T @ y
+
+    def value(self) -> float:
+        if not self.n:
+            return 1.0
+        cross = np.linalg.norm(self.sxy - np.outer(self.sy, self.sx) / self.n) ** 2
+        scale = (np.linalg.norm(self.sxx - np.outer(self.sx, self.sx) / self.n)
+                 * np.linalg.norm(self.syy - np.outer(self.sy, self.sy) / self.n))
+        return float(cross / scale) if scale > 0 else 1.0
 
 
 def js_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -112,26 +127,23 @@ def lora_updates(adapter: Path, base: torch.nn.Module) -> tuple[np.ndarray, np.n
 def _probe(base, tuned, tokenizer, texts, max_length: int) -> tuple[np.ndarray, np.ndarray]:
     """(CKA per layer, mean JS per layer and head) over every real token of ``texts``.
 
-    Token vectors are stacked over the whole set (CKA needs them all); attention divergences are
-    summed batch by batch, so no attention tensor outlives its batch."""
-    base_h: list[list[np.ndarray]] = []
-    tuned_h: list[list[np.ndarray]] = []
+    CKA's sums and the attention divergences are accumulated batch by batch, so no hidden state or
+    attention tensor outlives its batch."""
+    sums: list[CkaSums] = []
     js_sum, n_rows = 0.0, 0
     for _idx, ids, mask in encode_batches(tokenizer, texts, 32, max_length):
         a = base(input_ids=ids, attention_mask=mask, output_hidden_states=True, output_attentions=True)
         b = tuned(input_ids=ids, attention_mask=mask, output_hidden_states=True, output_attentions=True)
         real = mask.bool()
-        base_h.append([h[real].numpy() for h in a.hidden_states])
-        tuned_h.append([h[real].numpy() for h in b.hidden_states])
+        sums = sums or [CkaSums() for _ in a.hidden_states]
+        for layer, x, y in zip(sums, a.hidden_states, b.hidden_states):
+            layer.add(x[real].numpy(), y[real].numpy())
         # every real query row: (layers, rows, heads, keys) -> divergence summed over rows
         rows_a = torch.stack(a.attentions).permute(0, 1, 3, 2, 4)[:, real].numpy()
         rows_b = torch.stack(b.attentions).permute(0, 1, 3, 2, 4)[:, real].numpy()
         js_sum = js_sum + js_divergence(rows_a, rows_b).sum(1)
         n_rows += int(real.sum())
-    stacked_a = [np.concatenate(parts) for parts in zip(*base_h)]
-    stacked_b = [np.concatenate(parts) for parts in zip(*tuned_h)]
-    cka = np.array([linear_cka(x, y) for x, y in zip(stacked_a, stacked_b)])
-    return cka, js_sum / max(n_rows, 1)
+    return np.array([layer.value() for layer in sums]), js_sum / max(n_rows, 1)
 
 
 def _base_of(classifier: Classifier) -> LoadedModel:
