@@ -190,7 +190,8 @@ def main(argv=None) -> int:
     memory = memory_runs(demo.local_url, trainer, args.memory_runs)
     rss = [m["server_rss_mb"] for m in memory]
     result = {
-        "benchmark": "finetune_live", "command": "python benchmarks/finetune_live_bench.py",
+        "benchmark": "finetune_live",
+        "command": " ".join(["python benchmarks/finetune_live_bench.py", *(sys.argv[1:] if argv is None else argv)]),
         "budget": args.budget, "runs": runs, "predict_no_run_p50_ms": p50(quiet),
         "predict_no_run_calls": len(quiet), "cancel": cancel, "memory_runs": memory,
         "server_rss_growth_runs_2_to_last_mb": round(rss[-1] - rss[1], 1) if len(rss) > 1 else None,
