@@ -73,7 +73,7 @@ def serve():
     from components.cli.serve import configure_queue
     from components.core.services import AppConfig, Services
     from components.ui.shell import build_demo, launch_options
-    from tests.conftest import free_port
+    from tests.serving import free_port
 
     config = AppConfig(warm_up=False, concurrency=2)
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // config.concurrency))  # what `python app.py` does

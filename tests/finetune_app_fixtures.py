@@ -56,21 +56,16 @@ def live_app(tiny_base, toy_runs, records_dir):
     """The app with the tiny base, the toy head classifier as the server's classifier, live training on."""
     if not (GOEMOTIONS / "train.tsv").is_file():
         pytest.fail(f"The live run reads GoEmotions from {GOEMOTIONS} (../shared/data beside the repo).")
-    from components.cli.serve import configure_queue
-    from components.core.services import AppConfig, Services
+    from components.core.services import AppConfig
     from components.finetune import records
-    from components.ui.shell import build_demo, launch_options
-    from tests.conftest import free_port
+    from tests.serving import serve
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(records, "RECORDS_DIR", records_dir)
         config = AppConfig(models=(tiny_base,), default_model=tiny_base, classifier=str(toy_runs["head"]),
                            warm_up=False, concurrency=2)
-        demo = configure_queue(build_demo(Services(config)), max_size=50)
-        demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
-                    **launch_options(demo))
-        yield demo
-        demo.close()
+        with serve(config, max_size=50) as demo:
+            yield demo
 
 
 def trainer_of(demo):
