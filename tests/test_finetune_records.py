@@ -99,3 +99,18 @@ def test_curves_share_one_epoch_axis(records_dir):  # noqa: F811
     assert epoch_axis(4, 2).tolist() == [0.5, 1.0, 1.5, 2.0]
     zh = curves_figure(records, "zh")
     assert zh.layout.xaxis.title.text == "轮次" and "特征提取" in zh.data[0].name
+
+
+def test_runs_of_very_different_length_share_a_log_epoch_axis():
+    from components.finetune.records import Record
+
+    def run(method: str, epochs: int, steps: int) -> Record:
+        loss = tuple(np.linspace(0.7, 0.1, steps))
+        return Record(name=method, method=method, test_macro_f1=0.3, test_micro_f1=0.4, trained=1, total=2,
+                      wall_seconds=1.0, size_bytes=1, loss=loss, dev_macro_f1=(0.3,) * epochs, epochs=epochs)
+
+    mixed = curves_figure([run("head", 20, 2000), run("lora", 1, 100)], "zh")
+    assert mixed.layout.xaxis.type == "log" and mixed.layout.xaxis.title.text == "轮次（对数刻度）"
+    assert min(mixed.data[2].x) > 0  # the shortest run's first step is drawn, not at log(0)
+    alike = curves_figure([run("head", 3, 300), run("lora", 1, 100)], "en")
+    assert alike.layout.xaxis.type != "log" and alike.layout.xaxis.title.text == "epoch"

@@ -79,6 +79,7 @@ register({
     "ft_curve_loss": ("training loss (smoothed)", "训练损失（平滑后）"),
     "ft_curve_dev": ("dev macro-F1 after each epoch", "每轮结束时的验证集宏平均 F1"),
     "ft_curve_epoch": ("epoch", "轮次"),
+    "ft_curve_epoch_log": ("epoch (log scale)", "轮次（对数刻度）"),
     "ft_curve_loss_axis": ("loss", "损失"),
     "ft_curve_f1_axis": ("macro-F1", "宏平均 F1"),
     "ft_curve_none": ("No learning curves: no training record has a loss per step.",
