@@ -24,6 +24,7 @@ __all__ = ["cka_figure", "cosine_figure", "curves_figure", "js_figure", "live_lo
            "method_name"]
 
 COLORS = {"head": "#4C78A8", "sklearn-lr": "#72B7B2", "lora": "#E45756", "full": "#F58518"}
+LOSS_TICKS = [0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7]  # plotly's own log ticks print 0.7 as "7" past a decade
 LOG_EPOCHS = 5  # runs whose lengths differ this many times share a logarithmic epoch axis
 MAX_POINTS = 400  # a curve of 27,000 steps is drawn from this many points (after smoothing)
 
@@ -60,9 +61,10 @@ def curves_figure(records: list[Record], lang: str) -> go.Figure:
     epochs = [r.epochs for r in records if r.loss]
     if epochs and max(epochs) >= LOG_EPOCHS * min(epochs):
         # 20 epochs of `head` beside 1 of `lora`: on a linear axis the short run is a sliver at the left edge
-        fig.update_xaxes(title_text=t("ft_curve_epoch_log", lang), type="log", row=1, col=1)
+        fig.update_xaxes(title_text=t("ft_curve_epoch_log", lang), type="log", row=1, col=1,
+                         tickvals=[0.001, 0.01, 0.1, 1, 10, 100])
     # log scale: the first steps (loss 0.69) would flatten the differences between recipes (0.07-0.11)
-    fig.update_yaxes(title_text=t("ft_curve_loss_axis", lang), type="log", row=1, col=1)
+    fig.update_yaxes(title_text=t("ft_curve_loss_axis", lang), type="log", row=1, col=1, tickvals=LOSS_TICKS)
     fig.update_yaxes(title_text=t("ft_curve_f1_axis", lang), row=1, col=2)
     fig.update_layout(legend=dict(orientation="h", y=-0.2), margin=dict(t=90))
     return fig
