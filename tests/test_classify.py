@@ -1,5 +1,6 @@
 """Classifier loading (saved dirs, HF sequence classifiers, errors, cache) and the shipped classifier."""
 
+import dataclasses
 import json
 import shutil
 import threading
@@ -10,15 +11,10 @@ import pytest
 import torch
 from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
-from components.core.classifier import (
-    SHIPPED_CLASSIFIER,
-    decide,
-    load_classifier,
-    predict_texts,
-    probabilities,
-    top_labels,
-)
+from components.core.classifier import SHIPPED_CLASSIFIER, decide, load_classifier, predict_texts, probabilities
 from components.finetune.train import TrainArgs, train
+from components.predict.compute import predict_text
+from tests.finetune_train_fixtures import write_toy
 from tests.tiny import ENGLISH, make_tiny_bert, write_vocab
 
 GOEMOTIONS = Path(__file__).resolve().parents[2] / "shared" / "data" / "goemotions"
@@ -30,12 +26,14 @@ def tiny_base(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def saved(tiny_base, tmp_path_factory):
-    data = tmp_path_factory.mktemp("data") / "toy.csv"
-    data.write_text("text,labels\nthe bank,money\nthe river,water\nbank loans,money\nriver water,water\n",
-                    encoding="utf-8")
+def data_file(tmp_path_factory):
+    return write_toy(tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="module")
+def saved(tiny_base, data_file, tmp_path_factory):
     out = tmp_path_factory.mktemp("clf") / "lora"
-    train(TrainArgs(data=str(data), base=tiny_base, method="lora", out=str(out), epochs=2, batch_size=2,
+    train(TrainArgs(data=data_file, base=tiny_base, method="lora", out=str(out), epochs=2, batch_size=2,
                     max_length=16, lora_r=2, lora_alpha=4, progress=False))
     return out
 
@@ -63,14 +61,28 @@ def test_cache_and_thread_safety(saved):
     assert load_classifier(str(saved)) is results[0]
 
 
-def test_probabilities_decide_and_top_labels(saved):
+def test_probabilities_and_decide(saved):
     clf = load_classifier(saved)
     logits = torch.tensor([[0.0, 2.0], [-3.0, 0.0]])
     p = probabilities(clf, logits)
     np.testing.assert_allclose(p, 1 / (1 + np.exp(-logits.numpy())))
     assert decide(clf, p).tolist() == (p >= clf.thresholds).astype(int).tolist()
-    ranked = top_labels(clf, p[0])
-    assert [r[0] for r in ranked] == ["water", "money"] and ranked[0][1] == pytest.approx(p[0, 1])
+
+
+LONG = " ".join(["the bank raised interest rates on my loan and deposit ."] * 3 + ["fish in muddy river water ."] * 6)
+
+
+def test_predict_and_evaluate_truncate_long_text_the_same_way(saved):
+    """The app's prediction (analysis path) equals evaluate's batched one on a text longer than max_length."""
+    clf = load_classifier(saved)
+    assert clf.max_length == 16 and len(clf.model.tokenizer(LONG)["input_ids"]) > 40
+    app = predict_text(clf, LONG)
+    assert app.n_tokens == 16 and any(w.key == "analysis_truncated" for w in app.warnings)
+    batched = predict_texts(clf, [LONG, "the bank"], batch_size=2)[0]
+    np.testing.assert_allclose(app.probs, batched, atol=1e-6)
+    # negative control: read to the model's 64 positions, the same text scores differently
+    longer = dataclasses.replace(clf, max_length=64)
+    assert np.abs(predict_texts(longer, [LONG])[0] - batched).max() > 1e-3
 
 
 def test_missing_and_corrupt_directories(saved, tmp_path):
@@ -149,30 +161,60 @@ def _cli(argv):
     return args.func(args)
 
 
-def test_cli_train_then_evaluate_json(tiny_base, tmp_path, capsys):
-    data = tmp_path / "toy.csv"
-    data.write_text("text,labels\nthe bank,money\nthe river,water\nbank loans,money|water\n", encoding="utf-8")
+def test_cli_train_then_evaluate_json(tiny_base, data_file, tmp_path, capsys):
     out = tmp_path / "clf"
-    assert _cli(["train", "--data", str(data), "--base", tiny_base, "--method", "head", "--out", str(out),
-                 "--epochs", "2", "--batch-size", "2", "--max-length", "16", "--no-progress"]) == 0
+    assert _cli(["train", "--data", data_file, "--base", tiny_base, "--method", "head", "--out", str(out),
+                 "--epochs", "2", "--batch-size", "2", "--max-length", "16", "--max-examples", "9",
+                 "--no-progress"]) == 0
     assert "test macro-F1" in capsys.readouterr().out
-    assert _cli(["evaluate", "--classifier", str(out), "--data", str(data), "--split", "test", "--json"]) == 0
+    assert json.loads((out / "training_record.json").read_text())["data"]["n_train"] == 9
+    assert _cli(["evaluate", "--classifier", str(out), "--data", data_file, "--split", "test", "--json"]) == 0
     printed = capsys.readouterr().out
     m = json.loads(printed)  # exactly one JSON object, nothing else on stdout
     for key in ("macro_f1", "micro_f1", "macro_precision", "macro_recall", "subset_accuracy", "hamming_loss"):
         assert 0 <= m[key] <= 1
-    assert set(m["per_label"]) == {"money", "water"} and m["n_examples"] == 3
+    assert set(m["per_label"]) == {"money", "water"} and m["n_examples"] == 5
     saved = json.loads((out / "classifier.json").read_text())["metrics"]["test"]
     assert m["macro_f1"] == pytest.approx(saved["macro_f1"])  # same thresholds, same data, same number
+    assert _cli(["evaluate", "--classifier", str(out), "--data", data_file, "--max-examples", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_examples"] == 3
 
 
 def test_cli_evaluate_refuses_other_labels(saved, tmp_path):
-    data = tmp_path / "other.csv"
+    data = tmp_path / "other.test.csv"
     data.write_text("text,labels\nthe bank,finance\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="labels"):
+    with pytest.raises(ValueError, match="unknown label.*finance"):
         _cli(["evaluate", "--classifier", str(saved), "--data", str(data), "--json"])
+
+
+def test_evaluate_reads_a_split_missing_a_label_with_the_classifiers_columns(saved, tmp_path):
+    """A test file with only 'water' rows: columns follow the classifier's labels, so 'money' is not shifted."""
+    from components.cli.train import evaluate
+
+    data = tmp_path / "w.test.csv"
+    data.write_text("text,labels\nfish in the river,water\nthe boat on the water,water\n", encoding="utf-8")
+    m = evaluate(str(saved), str(tmp_path / "w.csv"), "test")
+    assert m["per_label"]["money"]["support"] == 0 and m["per_label"]["water"]["support"] == 2
 
 
 def test_default_is_the_shipped_classifier():
     assert load_classifier() is load_classifier(None) is load_classifier(SHIPPED_CLASSIFIER)
     assert load_classifier().directory == SHIPPED_CLASSIFIER
+
+
+LONG_EN = ("Thank you so much for helping me with my homework last night, I really appreciate it. " * 5
+           + "But now I am furious: you broke my bike, lied about it and I am angry and disgusted. " * 4)
+
+
+@pytest.mark.minilm
+def test_app_predict_endpoint_equals_evaluate_on_a_long_text(client):
+    """/predict (served app, shipped classifier) and evaluate's predict_texts agree past 64 tokens."""
+    clf = load_classifier()
+    assert clf.max_length == 64 and len(clf.model.tokenizer(LONG_EN)["input_ids"]) > 120
+    _figure, _chosen, top = client.predict(LONG_EN, "tuned", 0.5, api_name="/predict")
+    served = {c["label"]: c["confidence"] for c in top["confidences"]}
+    scores = dict(zip(clf.labels, predict_texts(clf, [LONG_EN])[0]))
+    assert served == pytest.approx({label: scores[label] for label in served}, abs=1e-6)
+    # negative control: read whole (up to 512 tokens), the anger at the end changes the scores
+    whole = dict(zip(clf.labels, predict_texts(dataclasses.replace(clf, max_length=512), [LONG_EN])[0]))
+    assert max(abs(whole[label] - scores[label]) for label in served) > 1e-2

@@ -6,12 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components.finetune.data import XED_LABELS, DataError, MultiLabelSplit, load_dataset
+from components.core.messages import UserError, render
+from components.finetune.data import SPLIT_SEED, XED_LABELS, DataError, MultiLabelSplit, load_dataset
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GOEMOTIONS = DATA / "goemotions"
 XED_CN = DATA / "xed-zh" / "cn-projections.tsv"
-
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_xed_bad_id_has_line_number(tmp_path):
 
 
 def test_jsonl_lists_and_strings(tmp_path):
-    f = tmp_path / "d.jsonl"
+    f = tmp_path / "d.train.jsonl"
     rows = [{"text": "a", "labels": ["joy"]}, {"text": "b", "labels": "sad|joy"}, {"text": "c", "labels": "calm, joy"}]
     f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     d = load_dataset(str(f), "train")
@@ -118,7 +118,7 @@ def test_jsonl_invalid_line(tmp_path):
 
 
 def test_jsonl_missing_field_and_unknown_label(tmp_path):
-    f = tmp_path / "d.jsonl"
+    f = tmp_path / "d.train.jsonl"
     f.write_text('{"text": "a", "labels": ["joy"]}\n{"text": "b"}\n', encoding="utf-8")
     with pytest.raises(DataError, match=r"line 2: missing 'labels'"):
         load_dataset(str(f), "train")
@@ -128,28 +128,110 @@ def test_jsonl_missing_field_and_unknown_label(tmp_path):
 
 
 def test_csv_ok_and_errors(tmp_path):
-    f = tmp_path / "d.csv"
+    f = tmp_path / "d.dev.csv"
     f.write_text('text,labels\n"hello, you",joy|sad\nbye,sad\n', encoding="utf-8")
-    d = load_dataset(str(f), "dev")
+    d = load_dataset(str(tmp_path / "d.csv"), "dev")
     assert d.texts == ("hello, you", "bye") and d.targets.tolist() == [[1, 1], [0, 1]]
     f.write_text("text,labels\nhello,joy\n ,sad\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"d.csv, line 3: empty text"):
-        load_dataset(str(f), "train")
+    with pytest.raises(DataError, match=r"d.dev.csv, line 3: empty text"):
+        load_dataset(str(f), "dev")
     f.write_text("sentence,labels\nhello,joy\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"d.csv, line 1: header lacks column\(s\) text"):
+    with pytest.raises(DataError, match=r"d.dev.csv, line 1: header lacks column\(s\) text"):
+        load_dataset(str(f), "dev")
+
+
+def _numbered_csv(path, n, label=lambda i: "even" if i % 2 == 0 else "odd"):
+    path.write_text("text,labels\n" + "".join(f"row {i},{label(i)}\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
+def test_one_file_is_split_80_10_10_without_overlap(tmp_path):
+    f = _numbered_csv(tmp_path / "d.csv", 100)
+    parts = {s: load_dataset(str(f), s) for s in ("train", "dev", "test")}
+    assert [len(parts[s]) for s in ("train", "dev", "test")] == [80, 10, 10]
+    seen = [set(p.texts) for p in parts.values()]
+    assert set().union(*seen) == {f"row {i}" for i in range(100)}
+    assert not (seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2])  # never train = dev = test
+    again = load_dataset(str(f), "test")
+    assert again.texts == parts["test"].texts  # the same file always gives the same parts
+    expected = sorted(np.random.default_rng(SPLIT_SEED).permutation(100)[90:])
+    assert list(parts["test"].texts) == [f"row {i}" for i in expected]  # the documented rule, in file order
+    assert f"seeded 80/10/10 split, seed {SPLIT_SEED}" in parts["dev"].source
+
+
+def test_every_part_of_one_file_has_the_files_labels(tmp_path):
+    """A label that happens to fall only into train still gets its column in dev and test."""
+    f = _numbered_csv(tmp_path / "d.csv", 30, label=lambda i: "rare" if i == 0 else "common")
+    names = {s: load_dataset(str(f), s).label_names for s in ("train", "dev", "test")}
+    assert set(names.values()) == {("common", "rare")}
+
+
+def test_small_files_still_get_three_parts_and_tiny_ones_are_refused(tmp_path):
+    f = _numbered_csv(tmp_path / "d.csv", 3)
+    assert [len(load_dataset(str(f), s)) for s in ("train", "dev", "test")] == [1, 1, 1]
+    f = _numbered_csv(tmp_path / "d.csv", 2)
+    with pytest.raises(DataError) as err:
         load_dataset(str(f), "train")
+    assert err.value.msg.key == "ft_data_too_few" and "d.train" in str(err.value)
 
 
-def test_csv_split_siblings(tmp_path):
-    (tmp_path / "d.csv").write_text("text,labels\nall,joy\n", encoding="utf-8")
-    (tmp_path / "d.test.csv").write_text("text,labels\nonly test,joy\n", encoding="utf-8")
+def test_split_siblings_win(tmp_path):
+    _numbered_csv(tmp_path / "d.csv", 20)
+    (tmp_path / "d.test.csv").write_text("text,labels\nonly test,even\n", encoding="utf-8")
     assert load_dataset(str(tmp_path / "d.csv"), "test").texts == ("only test",)
-    assert load_dataset(str(tmp_path / "d.csv"), "train").texts == ("all",)
+    train = load_dataset(str(tmp_path / "d.csv"), "train")
+    assert len(train) == 16 and "only test" not in train.texts  # train still a part of d.csv, not all of it
+    # naming a sibling finds its family
+    assert load_dataset(str(tmp_path / "d.test.csv"), "train").texts == train.texts
+    with pytest.raises(DataError) as err:
+        load_dataset(str(tmp_path / "e.csv"), "dev")
+    assert err.value.msg.key == "ft_data_not_found"
 
 
-def test_limit():
-    d = MultiLabelSplit(("a", "b", "c"), np.eye(3, dtype=np.uint8), ("x", "y", "z"), "mem")
-    assert len(d.limit(2)) == 2 and d.limit(None) is d and d.limit(10) is d
+def test_xed_is_split_by_the_same_rule(tmp_path):
+    f = tmp_path / "x.tsv"
+    f.write_text("".join(f"句{i}\t{1 + i % 8}\n" for i in range(50)), encoding="utf-8")
+    parts = {s: load_dataset(str(f), s) for s in ("train", "dev", "test")}
+    assert [len(p) for p in parts.values()] == [40, 5, 5]
+    assert not set(parts["train"].texts) & set(parts["test"].texts)
+
+
+def test_dev_read_with_train_names_keeps_columns(tmp_path):
+    """Dev lacks 'anger' (train's first label): without train's names every column would shift left."""
+    (tmp_path / "d.train.csv").write_text("text,labels\na,anger\nb,joy\nc,sad\n", encoding="utf-8")
+    (tmp_path / "d.dev.csv").write_text("text,labels\nd,joy\ne,sad|joy\n", encoding="utf-8")
+    names = load_dataset(str(tmp_path / "d.csv"), "train").label_names
+    alone = load_dataset(str(tmp_path / "d.csv"), "dev")
+    assert alone.label_names == ("joy", "sad")  # the shift the label_names argument prevents
+    dev = load_dataset(str(tmp_path / "d.csv"), "dev", label_names=names)
+    assert dev.label_names == ("anger", "joy", "sad") and dev.targets.tolist() == [[0, 1, 0], [0, 1, 1]]
+
+
+def test_fixed_label_sources_are_aligned_by_name(tmp_path):
+    folder = _goemotions_dir(tmp_path, ["good day\t0\tid1", "meh\t1,2\tid2"])
+    d = load_dataset(str(folder), "train", label_names=["neutral", "joy", "sadness", "fear"])
+    assert d.targets.tolist() == [[0, 1, 0, 0], [1, 0, 1, 0]]
+    with pytest.raises(DataError) as err:
+        load_dataset(str(folder), "train", label_names=["joy", "neutral"])  # sadness is used, not named
+    assert err.value.msg.key == "ft_data_unknown_label" and "sadness" in str(err.value)
+
+
+def test_data_errors_are_user_errors_in_both_languages(tmp_path):
+    folder = _goemotions_dir(tmp_path, ["fine\t0\tid1", "bad\t9\tid2"])
+    with pytest.raises(UserError) as err:
+        load_dataset(str(folder), "train")
+    assert isinstance(err.value, DataError)
+    assert "line 2" in str(err.value) and "第 2 行" in render(err.value.msg, "zh")
+
+
+def test_sample():
+    d = MultiLabelSplit(("a", "b", "c", "d"), np.eye(4, dtype=np.uint8), ("w", "x", "y", "z"), "mem")
+    two = d.sample(2, seed=3)
+    assert len(two) == 2 and d.sample(None) is d and d.sample(10) is d
+    assert two.texts == d.sample(2, seed=3).texts and list(two.texts) == sorted(two.texts)
+    assert {tuple(d.sample(2, seed=s).texts) for s in range(10)} != {two.texts}  # the seed matters
+    rows = [d.texts.index(t) for t in two.texts]
+    assert two.targets.tolist() == d.targets[rows].tolist()
 
 
 def test_hub_source_without_datasets_says_what_to_install(monkeypatch):

@@ -1,9 +1,9 @@
-"""Metrics and threshold tuning against small cases computed by hand."""
+"""Metrics (sklearn.metrics underneath) and threshold tuning against small cases computed by hand."""
 
 import numpy as np
 import pytest
 
-from components.finetune.metrics import multilabel_metrics, sigmoid, softmax, tune_thresholds
+from components.finetune.metrics import multilabel_metrics, sigmoid, tune_thresholds
 
 NAMES = ("a", "b", "c")
 
@@ -86,10 +86,20 @@ def test_tune_thresholds_tie_prefers_closest_to_half():
     assert tune_thresholds(y, p, np.array([0.2, 0.45, 0.8]))[0] == pytest.approx(0.45)
 
 
-def test_sigmoid_softmax():
+def test_tune_thresholds_refuses_misaligned_shapes():
+    """Targets with 3 label columns and probabilities with 2 (a split read with other label names)."""
+    with pytest.raises(ValueError, match="same"):
+        tune_thresholds(np.zeros((4, 3)), np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="same"):
+        tune_thresholds(np.zeros((4, 2)), np.zeros((5, 2)))
+
+
+def test_no_warning_for_labels_never_predicted(case, recwarn):
+    """zero_division=0: a label with no prediction and no support scores 0 silently (no UndefinedMetricWarning)."""
+    multilabel_metrics(np.zeros((3, 2)), np.zeros((3, 2)), ("x", "y"))
+    assert not [w for w in recwarn if "Undefined" in type(w.message).__name__]
+
+
+def test_sigmoid():
     assert sigmoid(np.array([0.0]))[0] == pytest.approx(0.5)
     assert sigmoid(np.array([-1000.0, 1000.0])) == pytest.approx([0.0, 1.0])  # no overflow
-    s = softmax(np.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, 1000.0]]))
-    assert s.sum(1) == pytest.approx([1, 1])
-    assert s[0] == pytest.approx(np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
-    assert s[1] == pytest.approx([1 / 3] * 3)

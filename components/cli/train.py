@@ -8,15 +8,31 @@ import json
 __all__ = ["add_evaluate_parser", "add_train_parser", "evaluate", "register", "run_evaluate", "run_train"]
 
 
+LAYERS_HELP = """layer specs (--layers SPEC, sklearn-lr): 0 is the embedding output, 1..L the transformer layers
+  SPEC  := [COMBINE:]ITEMS      COMBINE: mean (default), sum or concat; every layer is mean-pooled first
+  ITEMS := ITEM[,ITEM...]       ITEM: a layer 0..L (negative counts from the end: -1 last, -2 second-to-last),
+                                embeddings, last, lastN (the last N layers), all (layers 1..L)
+  examples: embeddings   3   -2   last   sum:last4   concat:last4   sum:all
+  Features are cached under ~/.cache/bertlens/features ($XDG_CACHE_HOME), so a sweep extracts once."""
+
+
 def add_train_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("train", help="fine-tune a multi-label classifier and save it to a directory",
-                              description="Fine-tune a BERT encoder for multi-label classification. "
-                              "Thresholds are tuned on dev; dev and test metrics are saved with the model.")
+    p = subparsers.add_parser("train", help="train a multi-label classifier and save it to a directory",
+                              formatter_class=argparse.RawDescriptionHelpFormatter,
+                              description="Train a multi-label classifier on a BERT encoder: fine-tuning (lora, "
+                              "full), a linear head on frozen features (head) or scikit-learn logistic regression on "
+                              "frozen features of chosen layers (sklearn-lr). Per-label thresholds are tuned on dev; "
+                              "dev and test metrics, a model card and training_record.json are saved with it.",
+                              epilog=LAYERS_HELP)
     p.add_argument("--data", required=True, help="GoEmotions directory, 'google-research-datasets/go_emotions', "
                    "an XED .tsv file, or a .csv/.jsonl file with 'text' and 'labels'")
     p.add_argument("--base", default="minilm", help="base model: preset name, directory or Hub id (default minilm)")
-    p.add_argument("--method", choices=("head", "lora", "full"), default="lora")
+    p.add_argument("--method", choices=("head", "lora", "full", "sklearn-lr"), default="lora")
     p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--layers", default=None, metavar="SPEC",
+                   help="sklearn-lr only: which hidden layers feed the regression (default: last); see below")
+    p.add_argument("--sklearn-c", type=float, default=1.0, help="sklearn-lr: inverse L2 strength C (default 1.0)")
+    p.add_argument("--sklearn-max-iter", type=int, default=1000, help="sklearn-lr: lbfgs iterations (default 1000)")
     p.add_argument("--epochs", type=int, default=None, help="default: head 20, lora 3, full 2")
     p.add_argument("--lr", type=float, default=None, help="default: head 3e-3, lora 8e-4, full 1e-4")
     p.add_argument("--head-lr", type=float, default=None,
@@ -24,7 +40,8 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--max-length", type=int, default=64)
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--limit", type=int, default=None, help="train on the first N rows only (quick check)")
+    p.add_argument("--max-examples", type=int, default=None, metavar="N",
+                   help="train on N training examples chosen by a seeded shuffle (--seed), kept in file order")
     p.add_argument("--lora-r", type=int, default=16)
     p.add_argument("--lora-alpha", type=int, default=32)
     p.add_argument("--pos-weight", type=float, default=0.0,
@@ -44,7 +61,9 @@ def add_evaluate_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--data", required=True, help="same sources as `train --data`")
     p.add_argument("--split", default="test", choices=("train", "dev", "test"))
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--limit", type=int, default=None, help="first N rows only")
+    p.add_argument("--max-examples", type=int, default=None, metavar="N",
+                   help="score N examples of the split chosen by a seeded shuffle (--seed)")
+    p.add_argument("--seed", type=int, default=42)
     p.add_argument("--json", action="store_true", help="print exactly one JSON object")
     p.set_defaults(func=run_evaluate)
     return p
@@ -56,8 +75,9 @@ def run_train(args: argparse.Namespace) -> int:
     result = train(TrainArgs(
         data=args.data, base=args.base, method=args.method, out=args.out, epochs=args.epochs, lr=args.lr,
         head_lr=args.head_lr,
-        batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, limit=args.limit,
-        lora_r=args.lora_r, lora_alpha=args.lora_alpha, pos_weight=args.pos_weight,
+        batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, max_examples=args.max_examples,
+        lora_r=args.lora_r, lora_alpha=args.lora_alpha, pos_weight=args.pos_weight, layers=args.layers,
+        sklearn_c=args.sklearn_c, sklearn_max_iter=args.sklearn_max_iter,
         progress=not args.no_progress,
     ))
     t = result.metrics["test"]
@@ -67,17 +87,18 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def evaluate(classifier_path: str, data: str, split: str = "test", batch_size: int = 64,
-             limit: int | None = None) -> dict:
-    """Metrics of a classifier on a split, with its own thresholds (argmax for single-label models)."""
+             max_examples: int | None = None, seed: int = 42) -> dict:
+    """Metrics of a classifier on a split, with its own thresholds (argmax for single-label models).
+
+    The split is read with the classifier's label names (columns by name; a label the
+    classifier does not know is refused), truncated at the classifier's own max_length.
+    """
     from components.core.classifier import decide, load_classifier, predict_texts
     from components.finetune.data import load_dataset
     from components.finetune.metrics import multilabel_metrics
 
     clf = load_classifier(classifier_path)
-    ds = load_dataset(data, split).limit(limit)
-    if tuple(ds.label_names) != tuple(clf.labels):
-        raise ValueError(f"The classifier's labels ({', '.join(clf.labels[:5])}, ...) differ from the data's "
-                         f"({', '.join(ds.label_names[:5])}, ...); evaluate it on the data it was trained for.")
+    ds = load_dataset(data, split, label_names=clf.labels).sample(max_examples, seed)
     probs = predict_texts(clf, ds.texts, batch_size=batch_size)
     metrics = multilabel_metrics(ds.targets, decide(clf, probs), ds.label_names)
     metrics.update(classifier=str(clf.directory or classifier_path), data=ds.source, split=split,
@@ -86,7 +107,7 @@ def evaluate(classifier_path: str, data: str, split: str = "test", batch_size: i
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    m = evaluate(args.classifier, args.data, args.split, args.batch_size, args.limit)
+    m = evaluate(args.classifier, args.data, args.split, args.batch_size, args.max_examples, args.seed)
     if args.json:
         print(json.dumps(m))
         return 0

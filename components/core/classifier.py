@@ -1,9 +1,11 @@
 """Saved classifiers: the on-disk format, loading (cached, single flight) and batched inference.
 
-A classifier directory (written by ``components.finetune.train``) holds ``classifier.json``
-(base model name, method, labels, per-label thresholds, max length, metrics),
-``head.safetensors`` (mean pooling -> dropout -> Linear) and either ``adapter/`` (peft LoRA,
-merged into a *copy* of the base encoder at load) or ``encoder/`` (fully fine-tuned weights).
+A classifier directory (written by ``components.finetune.train.save_classifier``) holds
+``classifier.json`` (base model name, method, labels, per-label thresholds, max length, metrics,
+and optionally ``features``: which hidden layers the head reads), ``head.safetensors`` (mean
+pooling -> dropout -> Linear) and either ``adapter/`` (peft LoRA, merged into a *copy* of the
+base encoder at load) or ``encoder/`` (fully fine-tuned weights); ``head`` and ``sklearn-lr``
+classifiers run on the frozen base encoder.
 Any transformers ``*ForSequenceClassification`` directory or Hub id is accepted too; it runs as
 itself, and its scores use the activation transformers' text-classification pipeline would use.
 
@@ -28,8 +30,9 @@ from components.core.messages import Msg, UserError, register, render
 from components.core.models import LoadedModel, load_model
 
 __all__ = [
-    "FORMAT_VERSION", "MULTI_LABEL", "SHIPPED_CLASSIFIER", "Classifier", "MeanPoolHead", "decide", "encode_batches",
-    "label_text", "load_classifier", "pad_batch", "predict_texts", "probabilities",
+    "COMBINE", "FORMAT_VERSION", "MULTI_LABEL", "SHIPPED_CLASSIFIER", "Classifier", "MeanPoolHead", "combine_layers",
+    "decide", "encode_batches", "forget_classifier", "label_text", "load_classifier", "pad_batch", "predict_texts",
+    "probabilities",
 ]
 
 FORMAT_VERSION = 1
@@ -72,24 +75,59 @@ def label_text(label: str, lang: str) -> str:
     return render(Msg(f"label_{label}"), lang) if label in LABEL_NAMES else label
 
 
-class MeanPoolHead(torch.nn.Module):
-    """Mean of the last hidden state over non-pad tokens -> dropout -> Linear(C)."""
+COMBINE = ("mean", "sum", "concat")
 
-    def __init__(self, hidden_size: int, num_labels: int, dropout: float = 0.1):
+
+def combine_layers(pooled: torch.Tensor, layers: tuple[int, ...], combine: str) -> torch.Tensor:
+    """Features [B, F] from per-layer pooled vectors [B, L+1, H] (0 = embeddings): mean, sum or concat of ``layers``.
+
+    The one definition of a layer spec's features: training (``features.py``) and the saved
+    head (``MeanPoolHead``) both call it, so they cannot compute different vectors.
+    """
+    chosen = pooled[:, list(layers)]
+    if combine == "concat":
+        return chosen.flatten(1)
+    return chosen.sum(1) if combine == "sum" else chosen.mean(1)
+
+
+class MeanPoolHead(torch.nn.Module):
+    """Mean over non-pad tokens -> dropout -> Linear(C), on the last hidden state by default.
+
+    With ``layers`` (indices into the encoder's hidden states, 0 = embedding output) the head
+    pools each of those layers and combines them (``combine_layers``); ``forward`` then takes
+    the tuple of *all* hidden states, and ``LoadedModel.run`` asks the encoder for them because
+    ``layers`` is set. The parameters are the same two tensors either way (``linear.weight``,
+    ``linear.bias``), so every saved head loads.
+    """
+
+    def __init__(self, hidden_size: int, num_labels: int, dropout: float = 0.1,
+                 layers: tuple[int, ...] | None = None, combine: str = "mean"):
         super().__init__()
+        if combine not in COMBINE:
+            raise ValueError(f"combine must be one of {COMBINE}, not {combine!r}")
+        self.layers = tuple(int(i) for i in layers) if layers else None
+        self.combine = combine
+        width = hidden_size * (len(self.layers) if self.layers and combine == "concat" else 1)
         self.dropout = torch.nn.Dropout(dropout)
-        self.linear = torch.nn.Linear(hidden_size, num_labels)
+        self.linear = torch.nn.Linear(width, num_labels)
 
     @staticmethod
     def pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         m = mask.to(hidden.dtype).unsqueeze(-1)
         return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
 
-    def classify(self, pooled: torch.Tensor) -> torch.Tensor:
-        return self.linear(self.dropout(pooled))
+    def features(self, hidden, mask: torch.Tensor) -> torch.Tensor:
+        """The vector the linear layer reads: ``hidden`` is [B,T,H] (last layer) or all hidden states."""
+        if self.layers is None:
+            return self.pool(hidden, mask)
+        pooled = torch.stack([self.pool(h, mask) for h in hidden], dim=1)  # [B, L+1, H]
+        return combine_layers(pooled, self.layers, self.combine)
 
-    def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        return self.classify(self.pool(hidden, mask))
+    def classify(self, features: torch.Tensor) -> torch.Tensor:
+        return self.linear(self.dropout(features))
+
+    def forward(self, hidden, mask: torch.Tensor) -> torch.Tensor:
+        return self.classify(self.features(hidden, mask))
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +167,11 @@ def load_classifier(path: str | Path | None = None) -> Classifier:
     p = Path(raw).expanduser()
     key = str(p.resolve()) if p.exists() else raw
     return _classifiers.get_or_compute(key, lambda: _load(raw, p))
+
+
+def forget_classifier(path: str | Path) -> None:
+    """Drop a saved classifier from the cache before its directory is deleted (a session's own one)."""
+    _classifiers.pop(str(Path(path).expanduser().resolve()))
 
 
 def _load(raw: str, p: Path) -> Classifier:
@@ -179,10 +222,10 @@ def _load_saved(d: Path) -> Classifier:
             if not (d / "encoder" / "config.json").exists():
                 raise FileNotFoundError(f"{d / 'encoder'} (the fine-tuned encoder) is missing")
             encoder = AutoModel.from_pretrained(str(d / "encoder"), attn_implementation="eager")
-        elif info["method"] != "head":  # "head": a linear head on the frozen base encoder
-            raise ValueError(f"unknown method {info['method']!r} (expected 'head', 'lora' or 'full')")
+        elif info["method"] not in ("head", "sklearn-lr"):  # these two: a linear head on the frozen base encoder
+            raise ValueError(f"unknown method {info['method']!r} (expected 'head', 'lora', 'full' or 'sklearn-lr')")
         encoder.eval()
-        head = MeanPoolHead(encoder.config.hidden_size, len(labels), info.get("dropout", 0.1))
+        head = _head(info, encoder.config, len(labels))
         head.load_state_dict(load_file(str(d / "head.safetensors")))
         head.eval()
     except UserError:
@@ -198,6 +241,16 @@ def _load_saved(d: Path) -> Classifier:
     return Classifier(model=model, labels=labels, thresholds=thresholds, activation="sigmoid", max_length=max_length,
                       metrics=info.get("metrics", {}), directory=d, info=info,
                       card=card_file.read_text(encoding="utf-8", errors="replace") if card_file.exists() else "")
+
+
+def _head(info: dict, config, num_labels: int) -> MeanPoolHead:
+    """The head ``classifier.json`` describes: the last layer, or ``features`` {"layers": [...], "combine": ...}."""
+    features = info.get("features") or {}
+    layers = tuple(int(i) for i in features.get("layers", ()))
+    if any(not 0 <= i <= config.num_hidden_layers for i in layers):
+        raise ValueError(f"features.layers {list(layers)} outside 0..{config.num_hidden_layers}")
+    return MeanPoolHead(config.hidden_size, num_labels, info.get("dropout", 0.1), layers or None,
+                        features.get("combine", "mean"))
 
 
 def probabilities(classifier: Classifier, logits) -> np.ndarray:

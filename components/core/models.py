@@ -130,7 +130,8 @@ class LoadedModel:
 
     ``full`` is the module as loaded (a ``*ForSequenceClassification`` or ``BertForPreTraining``)
     when it is more than the encoder; ``head`` is a callable head of our own (hidden [B,T,H],
-    mask [B,T]) -> logits [B,C] for classifiers trained by this project.
+    mask [B,T]) -> logits [B,C] for classifiers trained by this project. A head whose ``layers``
+    attribute is set (not None) reads several layers: it is given the tuple of all hidden states.
     """
 
     name: str
@@ -184,9 +185,12 @@ class LoadedModel:
         if self.is_classifier and self.head is None:  # a transformers classifier runs its own head
             out = self.full(**kwargs, output_attentions=attentions, output_hidden_states=hidden)
             return out.logits, out.attentions, out.hidden_states
-        out = self.encoder(**kwargs, output_attentions=attentions, output_hidden_states=hidden)
-        logits = self.head(out.last_hidden_state, attention_mask) if self.head is not None else None
-        return logits, out.attentions, out.hidden_states
+        all_layers = getattr(self.head, "layers", None) is not None  # the head reads more than the last layer
+        out = self.encoder(**kwargs, output_attentions=attentions, output_hidden_states=hidden or all_layers)
+        logits = None
+        if self.head is not None:
+            logits = self.head(out.hidden_states if all_layers else out.last_hidden_state, attention_mask)
+        return logits, out.attentions, out.hidden_states if hidden else None
 
 
 _models: Cache[LoadedModel] = Cache("models", max_entries=8)

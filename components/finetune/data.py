@@ -1,14 +1,25 @@
 """Multi-label text classification data: one frozen split type, one ``load_dataset`` entry point.
 
-Sources (``load_dataset(source, split)`` dispatches on the string):
+Sources (``load_dataset(source, split, label_names=None)`` dispatches on the string):
 
 * a GoEmotions directory in its original TSV format (train/dev/test.tsv + emotions.txt);
 * the Hub id ``google-research-datasets/go_emotions`` (config ``simplified``) via ``datasets``;
-* an XED-format TSV file (``text<TAB>ids 1..8``): one file, split 80/10/10 with a fixed seed;
-* a CSV or JSONL file with ``text`` and ``labels`` fields (one file = every split, or pass
-  ``name.{train,dev,test}.csv`` siblings).
+* an XED-format TSV file (``text<TAB>ids 1..8``);
+* a CSV or JSONL file with ``text`` and ``labels`` fields.
 
-Malformed rows are never dropped silently: they raise ``DataError`` naming file, line and reason.
+The split rule for one file (XED, CSV, JSONL): a sibling ``NAME.train.csv`` / ``NAME.dev.csv`` /
+``NAME.test.csv`` (same suffix) is that split, whole; a split without a sibling is a part of
+``NAME.csv`` cut by a seeded shuffle (``SPLIT_SEED`` = 13): the first 80 % (rounded) of the
+shuffled rows are train, the next 10 % dev (at least one row), the rest test (at least one), each
+kept in file order. So train, dev and test never share a row, and the same file always gives
+the same parts. A file too small for three parts is refused. Label names of a CSV/JSONL file are
+the sorted union over the whole file, so every part has the same columns.
+
+Design decision: columns are aligned *by name*. ``label_names=`` (``train`` passes the train
+split's names when it reads dev and test) fixes the columns of any source, so a label missing
+from a split leaves a zero column instead of shifting the others; a row with a label outside
+those names is refused. Malformed rows are never dropped silently: ``DataError`` (a
+``UserError``, in English and Chinese) names file, line and reason.
 """
 
 from __future__ import annotations
@@ -20,15 +31,19 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["DataError", "MultiLabelSplit", "GOEMOTIONS_HUB_ID", "XED_LABELS", "SPLITS", "load_dataset"]
+from components.core.messages import Msg, UserError
+from components.finetune import train_messages  # noqa: F401 - registers the ft_data_ texts
+
+__all__ = ["DataError", "GOEMOTIONS_HUB_ID", "MultiLabelSplit", "SPLITS", "SPLIT_SEED", "XED_LABELS", "load_dataset"]
 
 GOEMOTIONS_HUB_ID = "google-research-datasets/go_emotions"
 XED_LABELS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
 SPLITS = ("train", "dev", "test")
+SPLIT_SEED = 13
 _SPLIT_ALIASES = {"validation": "dev", "val": "dev", "valid": "dev"}
+_JSON_EXAMPLE = '{"text": "...", "labels": ["joy"]}'
 
-
-class DataError(ValueError):
+class DataError(UserError):
     """A data file is missing or malformed; the message names file, line and what to do."""
 
 
@@ -43,18 +58,23 @@ class MultiLabelSplit:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def limit(self, n: int | None) -> MultiLabelSplit:
-        """The first ``n`` rows (for quick runs); ``None`` or 0 keeps everything."""
+    def sample(self, n: int | None, seed: int = 42) -> MultiLabelSplit:
+        """``n`` rows chosen by a seeded shuffle, kept in file order (``None`` or ``n >= len`` keeps all)."""
         if not n or n >= len(self):
             return self
-        return MultiLabelSplit(self.texts[:n], self.targets[:n], self.label_names,
-                               f"{self.source} (first {n})", self.skipped)
+        keep = np.sort(np.random.default_rng(seed).permutation(len(self))[:n])
+        return MultiLabelSplit(tuple(self.texts[i] for i in keep), self.targets[keep], self.label_names,
+                               f"{self.source} ({n} of {len(self)}, seeded shuffle, seed {seed})", self.skipped)
+
+
+def _where(path, line: int) -> Msg:
+    return Msg("ft_data_where", path=str(path), line=line)
 
 
 def _split_name(split: str) -> str:
     split = _SPLIT_ALIASES.get(split.strip().lower(), split.strip().lower())
     if split not in SPLITS:
-        raise DataError(f"Unknown split '{split}'; use one of {', '.join(SPLITS)}.")
+        raise DataError("ft_data_unknown_split", split=split, choices=list(SPLITS))
     return split
 
 
@@ -65,18 +85,45 @@ def _make(texts, rows, names, source) -> MultiLabelSplit:
     return MultiLabelSplit(tuple(texts), targets, tuple(names), source)
 
 
-def _parse_ids(field: str, n_labels: int, offset: int, where: str) -> list[int]:
+def _align(split: MultiLabelSplit, label_names) -> MultiLabelSplit:
+    """The same rows with columns ``label_names`` (by name); a used label outside them is refused."""
+    if label_names is None or tuple(label_names) == split.label_names:
+        return split
+    names = tuple(label_names)
+    index = {n: i for i, n in enumerate(names)}
+    used = [n for j, n in enumerate(split.label_names) if split.targets[:, j].any()]
+    unknown = [n for n in used if n not in index]
+    if unknown:
+        raise DataError("ft_data_unknown_label", where=split.source, unknown=unknown, known=list(names))
+    targets = np.zeros((len(split), len(names)), dtype=np.uint8)
+    for j, n in enumerate(split.label_names):
+        if n in index:
+            targets[:, index[n]] = split.targets[:, j]
+    return MultiLabelSplit(split.texts, targets, names, split.source, split.skipped)
+
+
+def _part(n: int, split: str, path: Path) -> np.ndarray:
+    """Row indices of ``split`` in a file of ``n`` rows, by the module's documented seeded rule."""
+    if n < 3:
+        raise DataError("ft_data_too_few", path=str(path), n=n, stem=path.stem)
+    n_dev = max(1, int(round(0.1 * n)))
+    n_train = min(int(round(0.8 * n)), n - n_dev - 1)
+    order = np.random.default_rng(SPLIT_SEED).permutation(n)
+    bounds = {"train": (0, n_train), "dev": (n_train, n_train + n_dev), "test": (n_train + n_dev, n)}[split]
+    return np.sort(order[slice(*bounds)])
+
+
+def _parse_ids(field: str, n_labels: int, offset: int, where: Msg) -> list[int]:
     parts = [p.strip() for p in field.split(",")]
     if not field.strip() or any(not p for p in parts):
-        raise DataError(f"{where}: empty label id in '{field}'. Every row needs at least one label id.")
+        raise DataError("ft_data_empty_id", where=where, field=field)
     ids = []
     for p in parts:
         if not p.lstrip("-").isdigit():
-            raise DataError(f"{where}: label id '{p}' is not an integer. Fix or remove the row.")
+            raise DataError("ft_data_id_not_int", where=where, id=p)
         i = int(p) - offset
         if not 0 <= i < n_labels:
-            lo, hi = offset, n_labels - 1 + offset
-            raise DataError(f"{where}: label id {p} is outside {lo}..{hi}. Fix or remove the row.")
+            raise DataError("ft_data_id_range", where=where, id=p, lo=offset, hi=n_labels - 1 + offset)
         ids.append(i)
     return ids
 
@@ -85,31 +132,27 @@ def _read_id_tsv(path: Path, n_labels: int, offset: int, min_cols: int):
     texts, rows = [], []
     with path.open(encoding="utf-8", newline="") as f:
         for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            where = f"{path}, line {lineno}"
-            cols = line.split("\t")
+            cols = line.rstrip("\r\n").split("\t")
+            where = _where(path, lineno)
             if len(cols) < min_cols:
-                raise DataError(f"{where}: expected {min_cols} tab-separated columns "
-                                f"(text, label ids{', comment id' if min_cols > 2 else ''}), "
-                                f"found {len(cols)}. Check the file is tab-separated.")
+                raise DataError("ft_data_columns", where=where, n=min_cols, found=len(cols))
             if not cols[0].strip():
-                raise DataError(f"{where}: empty text. Remove the row or fill in the text.")
+                raise DataError("ft_data_empty_text", where=where)
             texts.append(cols[0])
             rows.append(_parse_ids(cols[1], n_labels, offset, where))
     if not texts:
-        raise DataError(f"{path}: no rows. Check the file is the right one and not empty.")
+        raise DataError("ft_data_no_rows", path=str(path))
     return texts, rows
 
 
 def _goemotions_dir(folder: Path, split: str) -> MultiLabelSplit:
     names_file = folder / "emotions.txt"
     if not names_file.is_file():
-        raise DataError(f"{folder}: no emotions.txt; a GoEmotions directory holds emotions.txt and "
-                        "train.tsv/dev.tsv/test.tsv in the original format.")
+        raise DataError("ft_data_no_names", folder=str(folder))
     names = [n.strip() for n in names_file.read_text(encoding="utf-8").splitlines() if n.strip()]
     path = folder / f"{split}.tsv"
     if not path.is_file():
-        raise DataError(f"{path} does not exist; expected train.tsv, dev.tsv and test.tsv in {folder}.")
+        raise DataError("ft_data_no_split_file", path=str(path), folder=str(folder))
     texts, rows = _read_id_tsv(path, len(names), 0, 3)
     return _make(texts, rows, names, str(path))
 
@@ -118,40 +161,26 @@ def _goemotions_hub(split: str) -> MultiLabelSplit:
     try:
         import datasets  # lazy: only for online use
     except ImportError as exc:
-        raise DataError("Loading GoEmotions from the Hub needs `pip install datasets==5.2.0`; or pass "
-                        "a local GoEmotions directory (train.tsv, dev.tsv, test.tsv, emotions.txt).") from exc
+        raise DataError("ft_data_needs_datasets") from exc
     hub_split = {"dev": "validation"}.get(split, split)
     try:
         ds = datasets.load_dataset(GOEMOTIONS_HUB_ID, "simplified", split=hub_split)
     except Exception as exc:  # noqa: BLE001 - network and cache errors come in many types
-        raise DataError(f"Could not load {GOEMOTIONS_HUB_ID} ({split}) from the Hub: {exc}. "
-                        "Offline, pass a local GoEmotions directory instead.") from exc
+        raise DataError("ft_data_hub_failed", hub_id=GOEMOTIONS_HUB_ID, split=split, error=str(exc)[:300]) from exc
     names = ds.features["labels"].feature.names
     return _make(list(ds["text"]), list(ds["labels"]), names, f"{GOEMOTIONS_HUB_ID}:{hub_split}")
 
 
-def _xed(path: Path, split: str, seed: int = 13) -> MultiLabelSplit:
-    texts, rows = _read_id_tsv(path, len(XED_LABELS), 1, 2)
-    order = np.random.default_rng(seed).permutation(len(texts))
-    n_train, n_dev = int(round(0.8 * len(texts))), int(round(0.1 * len(texts)))
-    part = {"train": order[:n_train], "dev": order[n_train:n_train + n_dev],
-            "test": order[n_train + n_dev:]}[split]
-    part = np.sort(part)
-    return _make([texts[i] for i in part], [rows[i] for i in part], XED_LABELS,
-                 f"{path} ({split}: seeded 80/10/10 split, seed {seed})")
-
-
-def _labels_field(value, where: str) -> list[str]:
+def _labels_field(value, where: Msg) -> list[str]:
     if isinstance(value, str):
         sep = "|" if "|" in value else ","
         out = [v.strip() for v in value.split(sep)]
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
         out = [v.strip() for v in value]
     else:
-        raise DataError(f"{where}: 'labels' must be a list of names or a string separated by ',' or '|', "
-                        f"got {type(value).__name__}.")
+        raise DataError("ft_data_labels_type", where=where, type=type(value).__name__)
     if not out or any(not v for v in out):
-        raise DataError(f"{where}: empty label name in {value!r}. Every row needs at least one label.")
+        raise DataError("ft_data_empty_label", where=where, value=repr(value))
     return out
 
 
@@ -165,64 +194,90 @@ def _records(path: Path):
                 try:
                     rec = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise DataError(f"{path}, line {lineno}: invalid JSON ({exc.msg}). Each line must "
-                                    'be one object like {"text": "...", "labels": ["joy"]}.') from exc
+                    raise DataError("ft_data_bad_json", where=_where(path, lineno), error=exc.msg,
+                                    example=_JSON_EXAMPLE) from exc
                 if not isinstance(rec, dict):
-                    raise DataError(f"{path}, line {lineno}: expected a JSON object, got {type(rec).__name__}.")
+                    raise DataError("ft_data_not_object", where=_where(path, lineno), type=type(rec).__name__)
                 yield lineno, rec
     else:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
             missing = {"text", "labels"} - set(reader.fieldnames or [])
             if missing:
-                raise DataError(f"{path}, line 1: header lacks column(s) {', '.join(sorted(missing))}; "
-                                "the CSV needs a header row with 'text' and 'labels'.")
+                raise DataError("ft_data_header", where=_where(path, 1), missing=sorted(missing))
             for rec in reader:
                 yield reader.line_num, rec
 
 
-def _text_labels(path: Path, split: str, label_names=None) -> MultiLabelSplit:
-    target = path
-    sibling = path.with_name(f"{path.stem}.{split}{path.suffix}")
-    if sibling.is_file():
-        target = sibling
+def _read_text_labels(path: Path):
     texts, raw = [], []
-    for lineno, rec in _records(target):
-        where = f"{target}, line {lineno}"
+    for lineno, rec in _records(path):
+        where = _where(path, lineno)
         for key in ("text", "labels"):
             if rec.get(key) is None:
-                raise DataError(f"{where}: missing '{key}' field. Each row needs 'text' and 'labels'.")
+                raise DataError("ft_data_missing_field", where=where, field=key)
         if not isinstance(rec["text"], str) or not rec["text"].strip():
-            raise DataError(f"{where}: empty text. Remove the row or fill in the text.")
+            raise DataError("ft_data_empty_text", where=where)
         texts.append(rec["text"])
         raw.append((where, _labels_field(rec["labels"], where)))
     if not texts:
-        raise DataError(f"{target}: no rows. Check the file is the right one and not empty.")
+        raise DataError("ft_data_no_rows", path=str(path))
+    return texts, raw
+
+
+def _text_labels(texts, raw, label_names, source) -> MultiLabelSplit:
     names = list(label_names) if label_names else sorted({n for _, ls in raw for n in ls})
     index = {n: i for i, n in enumerate(names)}
     rows = []
     for where, ls in raw:
         unknown = [n for n in ls if n not in index]
         if unknown:
-            raise DataError(f"{where}: unknown label(s) {unknown}; known labels: {', '.join(names)}.")
+            raise DataError("ft_data_unknown_label", where=where, unknown=unknown, known=names)
         rows.append([index[n] for n in ls])
-    return _make(texts, rows, names, str(target))
+    return _make(texts, rows, names, source)
+
+
+def _family(path: Path, split: str) -> tuple[Path, Path]:
+    """(the split's sibling file, the family's whole file): d.csv, d.train.csv, ... share the stem ``d``."""
+    stem = path.stem
+    for s in SPLITS:
+        if stem.endswith(f".{s}"):
+            stem = stem[: -len(s) - 1]
+    return path.with_name(f"{stem}.{split}{path.suffix}"), path.with_name(f"{stem}{path.suffix}")
+
+
+def _one_file(path: Path, split: str, label_names) -> MultiLabelSplit:
+    sibling, whole = _family(path, split)
+    target = sibling if sibling.is_file() else whole
+    if not target.is_file():
+        raise DataError("ft_data_no_file", split=split, sibling=str(sibling), path=str(whole))
+    keep, source = None, str(target)
+    if target == whole:
+        source = f"{target} ({split}: seeded 80/10/10 split, seed {SPLIT_SEED})"
+    if path.suffix.lower() == ".tsv":
+        texts, rows = _read_id_tsv(target, len(XED_LABELS), 1, 2)
+        keep = _part(len(texts), split, target) if target == whole else range(len(texts))
+        return _align(_make([texts[i] for i in keep], [rows[i] for i in keep], XED_LABELS, source), label_names)
+    texts, raw = _read_text_labels(target)
+    names = label_names or sorted({n for _, ls in raw for n in ls})  # the whole file's: every part, same columns
+    keep = _part(len(texts), split, target) if target == whole else range(len(texts))
+    return _text_labels([texts[i] for i in keep], [raw[i] for i in keep], names, source)
 
 
 def load_dataset(source: str, split: str = "train", label_names=None) -> MultiLabelSplit:
-    """Read one split of a multi-label dataset; see the module docstring for the sources."""
+    """Read one split of a multi-label dataset, columns ``label_names`` when given (see the module docstring)."""
     split = _split_name(split)
     src = str(source).strip()
     if src in {GOEMOTIONS_HUB_ID, "go_emotions", "goemotions"} and not Path(src).exists():
-        return _goemotions_hub(split)
+        return _align(_goemotions_hub(split), label_names)
     path = Path(src).expanduser()
     if path.is_dir():
-        return _goemotions_dir(path, split)
-    if not path.is_file():
-        raise DataError(f"Data source '{src}' is neither a file, a GoEmotions directory nor "
-                        f"'{GOEMOTIONS_HUB_ID}'. Check the path.")
-    if path.suffix.lower() in {".csv", ".jsonl", ".ndjson", ".json"}:
-        return _text_labels(path, split, label_names)
-    if path.suffix.lower() == ".tsv":
-        return _xed(path, split)
-    raise DataError(f"{path}: unknown file type '{path.suffix}'; use .tsv (XED format), .csv or .jsonl.")
+        return _align(_goemotions_dir(path, split), label_names)
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".jsonl", ".ndjson", ".json", ".tsv"}:
+        if not path.exists():
+            raise DataError("ft_data_not_found", source=src, hub_id=GOEMOTIONS_HUB_ID)
+        raise DataError("ft_data_file_type", path=str(path), suffix=path.suffix)
+    if not path.is_file() and not any(_family(path, s)[0].is_file() for s in SPLITS):
+        raise DataError("ft_data_not_found", source=src, hub_id=GOEMOTIONS_HUB_ID)
+    return _one_file(path, split, label_names)

@@ -1,78 +1,75 @@
-"""Multi-label metrics and per-label threshold tuning, in plain numpy (0/0 is defined as 0)."""
+"""Multi-label metrics (from ``sklearn.metrics``) and per-label threshold tuning (by hand, see below).
+
+Design decision: every score is scikit-learn's own, with ``zero_division=0`` (a label never
+predicted and never present scores 0, not NaN): precision, recall and F1 per label and
+macro/micro (``precision_recall_fscore_support``), subset accuracy (``accuracy_score`` on
+indicator matrices: a row counts only when every label is right) and ``hamming_loss``.
+``tune_thresholds`` stays hand-written because scikit-learn has no per-label search of this
+kind: ``TunedThresholdClassifierCV`` tunes one threshold of one binary estimator by
+cross-validation on the training data, while we tune each label's threshold on a fixed dev
+split's probabilities, over a fixed grid, with a documented tie rule.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
+from sklearn.metrics import accuracy_score, hamming_loss, precision_recall_fscore_support
 
-__all__ = ["DEFAULT_GRID", "multilabel_metrics", "tune_thresholds", "sigmoid", "softmax"]
+__all__ = ["DEFAULT_GRID", "multilabel_metrics", "sigmoid", "tune_thresholds"]
 
 DEFAULT_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
 def sigmoid(x) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    out = np.empty_like(x)
-    pos = x >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
-    e = np.exp(x[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
+    return expit(np.asarray(x, dtype=np.float64))
 
 
-def softmax(x, axis: int = -1) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def _div(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape), where=b != 0)
-
-
-def _f1(p, r):
-    return _div(2 * p * r, p + r)
-
-
-def multilabel_metrics(y_true, y_pred, label_names) -> dict:
-    """Macro/micro P, R, F1, subset accuracy, Hamming loss and per-label scores for 0/1 matrices."""
-    t = np.asarray(y_true).astype(bool)
-    p = np.asarray(y_pred).astype(bool)
+def _matrices(y_true, y_pred, label_names) -> tuple[np.ndarray, np.ndarray]:
+    t = np.asarray(y_true).astype(np.uint8)
+    p = np.asarray(y_pred).astype(np.uint8)
     if t.shape != p.shape or t.ndim != 2:
         raise ValueError(f"y_true {t.shape} and y_pred {p.shape} must be the same [N, C] shape")
     if len(label_names) != t.shape[1]:
         raise ValueError(f"{len(label_names)} label names for {t.shape[1]} columns")
-    tp = (t & p).sum(0)
-    fp = (~t & p).sum(0)
-    fn = (t & ~p).sum(0)
-    prec, rec = _div(tp, tp + fp), _div(tp, tp + fn)
-    f1 = _f1(prec, rec)
-    micro_p, micro_r = float(_div(tp.sum(), tp.sum() + fp.sum())), float(_div(tp.sum(), tp.sum() + fn.sum()))
+    return t, p
+
+
+def multilabel_metrics(y_true, y_pred, label_names) -> dict:
+    """Macro/micro P, R, F1, subset accuracy, Hamming loss and per-label scores for 0/1 matrices [N, C]."""
+    t, p = _matrices(y_true, y_pred, label_names)
+    prec, rec, f1, support = precision_recall_fscore_support(t, p, average=None, zero_division=0)
+    micro_p, micro_r, micro_f1, _ = precision_recall_fscore_support(t, p, average="micro", zero_division=0)
     return {
-        "macro_f1": float(f1.mean()),
-        "micro_f1": float(_f1(micro_p, micro_r)),
-        "macro_precision": float(prec.mean()),
-        "macro_recall": float(rec.mean()),
-        "micro_precision": micro_p,
-        "micro_recall": micro_r,
-        "subset_accuracy": float((t == p).all(1).mean()) if len(t) else 0.0,
-        "hamming_loss": float((t != p).mean()) if t.size else 0.0,
+        "macro_f1": float(np.mean(f1)),
+        "micro_f1": float(micro_f1),
+        "macro_precision": float(np.mean(prec)),
+        "macro_recall": float(np.mean(rec)),
+        "micro_precision": float(micro_p),
+        "micro_recall": float(micro_r),
+        "subset_accuracy": float(accuracy_score(t, p)),
+        "hamming_loss": float(hamming_loss(t, p)),
         "n_examples": int(t.shape[0]),
         "per_label": {
             str(name): {"precision": float(prec[i]), "recall": float(rec[i]), "f1": float(f1[i]),
-                        "support": int(t[:, i].sum())}
+                        "support": int(support[i])}
             for i, name in enumerate(label_names)
         },
     }
 
 
 def tune_thresholds(y_true, probs, grid=DEFAULT_GRID) -> np.ndarray:
-    """Per label, the threshold in ``grid`` maximising that label's F1 (predict ``prob >= thr``).
+    """Per label, the threshold in ``grid`` maximising that label's F1 on (``y_true``, ``probs``).
 
-    Ties go to the threshold closest to 0.5; a label with no positives gets 0.5.
+    A label is predicted when ``prob >= threshold``. Ties go to the threshold closest to 0.5
+    (F1 compared after rounding to 12 decimals, so float noise cannot break a tie); a label
+    with no positives gets 0.5. ``y_true`` and ``probs`` must both be [N, C].
     """
     t = np.asarray(y_true).astype(bool)
     probs = np.asarray(probs, dtype=np.float64)
+    if t.shape != probs.shape or t.ndim != 2:
+        raise ValueError(f"tune_thresholds: targets {t.shape} and probabilities {probs.shape} must be the same "
+                         "[N, C] shape (were dev and train read with the same label names?)")
     grid = np.asarray(grid, dtype=np.float64)
     out = np.full(t.shape[1], 0.5)
     # closest-to-0.5 first, so argmax (first maximum) breaks ties the way we want
@@ -84,6 +81,6 @@ def tune_thresholds(y_true, probs, grid=DEFAULT_GRID) -> np.ndarray:
         tp = (pred & t[:, j][:, None]).sum(0)
         fp = (pred & ~t[:, j][:, None]).sum(0)
         fn = t[:, j].sum() - tp
-        f1 = _div(2 * tp, 2 * tp + fp + fn)
+        f1 = 2 * tp / (2 * tp + fp + fn)  # tp + fn >= 1 (the label has positives): never 0/0
         out[j] = order[int(np.argmax(np.round(f1, 12)))]
     return out

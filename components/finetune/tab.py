@@ -1,0 +1,253 @@
+"""The Fine-tuning tab: feature extraction vs fine-tuning, measured (table + learning curves), live
+(a mini-run for this browser's Predict tab) and inside BERT (what fine-tuning changed).
+
+Design decisions: the live run is its own concurrency group ("training", one at a time for the
+whole server, the others see their place in the queue), not the model group, because it runs
+in a worker process for a minute or two and must not take a slot from the class's Predict and
+Attention requests. The classifier it leaves is this session's only (``ctx.session_classifier``);
+closing the page (``unload``) stops a run in progress and deletes it. The measured table and
+curves are static: drawn in English when the app is built and redrawn when the session's
+language changes.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from components.core.messages import UserError, render, t
+from components.core.services import Services
+from components.core.text import escape
+from components.finetune import changes as changes_mod
+from components.finetune.changes import compare, token_cosines
+from components.finetune.figures import (
+    cka_figure,
+    cosine_figure,
+    curves_figure,
+    js_figure,
+    live_loss_figure,
+    lora_figure,
+    method_name,
+)
+from components.finetune.live import (
+    BATCH_SIZE,
+    BUDGET,
+    LiveTrainer,
+    Progress,
+    clamp_budget,
+    find_training_data,
+    live_base,
+)
+from components.finetune.records import Row, comparison, read_layers, read_records
+from components.ui.errors import show_warnings, user_errors
+from components.ui.widgets import TabContext, TabHandle, csv_button, examples
+
+TAB_ID = "finetune"
+TITLE = "tab_finetune"
+COLUMNS = ("method", "kind", "macro", "micro", "trained", "share", "time", "size")
+SHIPPED, MINE = "shipped", "mine"
+EXAMPLES = ["Thank you so much for helping me with my homework!", "I'm worried the bus won't come and I'll miss "
+            "my exam.", "Haha that's hilarious, thanks for sharing!", "我喜欢吃苹果。"]
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"
+
+
+_KNOWN = {f"ft_cmp_{m}" for m in ("head", "lora", "full", "sklearn-lr")}
+
+
+def _row(row: Row, lang: str) -> list:
+    name = t("ft_cmp_layer_row", lang, spec=row.spec) if row.spec else (
+        t(f"ft_cmp_{row.method}", lang) if f"ft_cmp_{row.method}" in _KNOWN else row.method)
+    if row.fit_only:
+        time_text = t("ft_cmp_fit", lang, seconds=row.seconds)
+    elif row.seconds >= 120:
+        time_text = t("ft_cmp_minutes", lang, minutes=row.seconds / 60)
+    else:
+        time_text = t("ft_cmp_seconds", lang, seconds=row.seconds)
+    return [name, t(f"ft_cmp_kind_{row.kind}", lang), round(row.macro_f1, 3), round(row.micro_f1, 3),
+            f"{row.trained:,}", f"{100 * row.share:.2f}%", time_text, _size(row.size_bytes)]
+
+
+def measured(lang: str) -> tuple[dict, str, object]:
+    """The comparison table, its notes and the learning curves, in ``lang``."""
+    records, notes = read_records()
+    layer_rows, layer_note = read_layers()
+    frame = {"headers": [t(f"ft_cmp_{c}", lang) for c in COLUMNS],
+             "data": [_row(r, lang) for r in comparison(records, layer_rows)]}
+    text = "\n\n".join([t("ft_cmp_note", lang), render(layer_note, lang, escape=escape)]
+                       + [render(n, lang, escape=escape) for n in notes])
+    return frame, text, curves_figure(records, lang)
+
+
+def status_html(p: Progress, lang: str) -> str:
+    if p.phase in ("done", "cancelled"):
+        return ""
+    key = {"load": "ft_live_phase_load", "dev": "ft_live_phase_dev", "features": "ft_live_phase_features",
+           "train": "ft_live_phase_train", "after": "ft_live_phase_after", "save": "ft_live_phase_save"}[p.phase]
+    total = max(p.total, 1)
+    return (f'<progress value="{min(p.done, total)}" max="{total}" style="width:100%;height:1.2em"></progress>'
+            f'<div class="finetune-phase">{escape(t(key, lang, done=p.done, total=p.total))}</div>')
+
+
+def result_markdown(p: Progress, lang: str) -> str:
+    if p.phase == "done" and p.summary:
+        s = p.summary
+        done = t("ft_live_done", lang, seconds=s["seconds"], method=method_name(s["method"], lang),
+                 examples=s["examples"], rate=s["examples_per_second"], trained=s["parameters"]["trained"],
+                 total=s["parameters"]["total"], dev=s["dev_examples"], before=s["before"], after=s["after"])
+        return f"{done}\n\n{t('ft_live_yours', lang)}"
+    return t("ft_live_before", lang, before=p.before) if p.before is not None else ""
+
+
+def train_endpoint(trainer: LiveTrainer):
+    @user_errors
+    def train(method: str, budget: float, lang: str = "en", request: gr.Request = None):
+        used, note = clamp_budget(budget)
+        show_warnings([note] if note else [], lang)
+        drawn = -1
+        for p in trainer.run(request.session_hash, method, used):
+            plot = gr.skip()
+            if len(p.losses) != drawn or p.phase == "done":
+                drawn = len(p.losses)
+                plot = live_loss_figure(p.losses, p.steps or -(-used // BATCH_SIZE), method, lang)
+            yield status_html(p, lang), plot, result_markdown(p, lang), p.classifier or gr.skip()
+
+    train.trainer = trainer  # tests and benchmarks reach the server's trainer through the event's function
+    return train
+
+
+def cancel_endpoint(trainer: LiveTrainer):
+    def cancel(lang: str = "en", request: gr.Request = None):
+        stopped = trainer.cancel(request.session_hash)
+        text = t("ft_live_cancelled", lang, steps=len(stopped.losses)) if stopped else t("ft_live_nothing", lang)
+        return "", text
+
+    return cancel
+
+
+def forget_endpoint(trainer: LiveTrainer):
+    def forget(lang: str = "en", request: gr.Request = None):
+        trainer.forget(request.session_hash)
+        return t("ft_live_forgotten", lang), None
+
+    return forget
+
+
+def end_session_endpoint(trainer: LiveTrainer):
+    def end_session(request: gr.Request):
+        """The page was closed: stop this browser's run and delete its classifier."""
+        if request is not None and request.session_hash:
+            trainer.end_session(request.session_hash)
+
+    return end_session
+
+
+def changed_endpoint(services: Services):
+    @user_errors
+    def changed(which: str, text: str, lang: str = "en", own: str | None = None):
+        if which == MINE and not own:
+            raise UserError("ft_chg_no_mine")
+        classifier = services.classifier(own if which == MINE else None)
+        found = compare(classifier)
+        tokens, cos, notes = token_cosines(classifier, text)
+        show_warnings(notes, lang)
+        which_text = t("ft_named", lang, name=t("ft_chg_mine" if which == MINE else "ft_chg_shipped", lang),
+                       detail=found.method)
+        if found.method in ("head", "sklearn-lr"):
+            summary = t("ft_chg_frozen", lang, which=which_text)
+        else:
+            js_layer, js_head = divmod(int(found.js.argmax()), found.js.shape[1])
+            summary = t("ft_chg_summary", lang, which=which_text, first=found.cka[0], last=found.cka[-1],
+                        layers=len(found.cka) - 2, js_layer=js_layer, js_head=js_head, js=found.js.max())
+        return (summary, cka_figure(found, lang), js_figure(found, lang), lora_figure(found, lang),
+                cosine_figure(tokens, cos, lang, text))
+
+    return changed
+
+
+def _live_section(ctx: TabContext, trainer: LiveTrainer) -> dict:
+    i18n = ctx.i18n
+    gr.Markdown(i18n("ft_live_intro"))
+    try:
+        find_training_data()
+        missing = None
+    except UserError as exc:
+        missing = exc.msg
+    with gr.Row():
+        method = gr.Radio([(i18n("ft_live_head"), "head"), (i18n("ft_live_lora"), "lora")], value="lora",
+                          label=i18n("ft_live_method"), elem_id="finetune-method")
+        low, high, default = BUDGET
+        budget = gr.Slider(low, high, value=default, step=100, label=i18n("ft_live_budget"), elem_id="finetune-budget")
+        # out-of-range values (an API call, a script) reach the handler, which clamps them and says so in the
+        # student's language; the Slider's own check would refuse them with an English error
+        budget.preprocess = lambda payload: payload
+    missing_note = gr.Markdown(render(missing, "en", escape=escape) if missing else "", visible=missing is not None,
+                               elem_id="finetune-no-data")
+    with gr.Row():
+        train = gr.Button(i18n("ft_live_train"), variant="primary", interactive=missing is None,
+                          elem_id="finetune-train")
+        cancel = gr.Button(i18n("ft_live_cancel"), elem_id="finetune-cancel")
+        forget = gr.Button(i18n("ft_live_forget"), elem_id="finetune-forget")
+    status = gr.HTML(elem_id="finetune-status")
+    result = gr.Markdown(elem_id="finetune-result")
+    plot = gr.Plot(label=i18n("ft_live_plot"), elem_id="finetune-live-plot")
+    event = train.click(train_endpoint(trainer), [method, budget, ctx.lang],
+                        [status, plot, result, ctx.session_classifier], api_name="train", concurrency_id="training",
+                        concurrency_limit=1, show_progress_on=[status])
+    cancel.click(cancel_endpoint(trainer), [ctx.lang], [status, result], cancels=[event], api_name="cancel_training")
+    forget.click(forget_endpoint(trainer), [ctx.lang], [result, ctx.session_classifier], api_name=False)
+    return {"method": method, "budget": budget, "missing": (missing_note, missing)}
+
+
+def build(ctx: TabContext) -> TabHandle:
+    i18n, services = ctx.i18n, ctx.services
+    gr.Markdown(i18n("ft_tab_intro"))
+    frame, notes, curves = measured("en")
+    with gr.Accordion(i18n("ft_tab_measured"), open=True):
+        table = gr.Dataframe(value=frame, label=i18n("ft_tab_table"), interactive=False, wrap=True, max_height=640,
+                             elem_id="finetune-table")
+        csv_button(i18n, table, "bertlens-finetune-comparison")
+        table_note = gr.Markdown(notes, elem_id="finetune-table-note")
+        curves_plot = gr.Plot(curves, label=i18n("ft_tab_curves"), elem_id="finetune-curves")
+    fields = {}
+    redraw = []
+    with gr.Accordion(i18n("ft_tab_live"), open=True):
+        if services.config.live_training:
+            trainer = LiveTrainer(live_base(services.config.classifier, services.config.default_model),
+                                  on_discard=changes_mod.forget)
+            live = _live_section(ctx, trainer)
+            fields.update(method=live["method"], budget=live["budget"])
+            redraw.append(live["missing"])
+            gr.context.Context.root_block.unload(end_session_endpoint(trainer))
+        else:
+            gr.Markdown(i18n("ft_live_off"), elem_id="finetune-live-off")
+    with gr.Accordion(i18n("ft_tab_changed"), open=True):
+        gr.Markdown(i18n("ft_chg_intro"))
+        with gr.Row():
+            which = gr.Radio([(i18n("ft_chg_shipped"), SHIPPED), (i18n("ft_chg_mine"), MINE)], value=SHIPPED,
+                             label=i18n("ft_chg_which"), scale=1, elem_id="finetune-which")
+            text = gr.Textbox(label=i18n("ft_chg_text"), value=EXAMPLES[0], lines=2, max_length=20_000, scale=3,
+                              elem_id="finetune-text")
+        run = gr.Button(i18n("ft_chg_run"), variant="primary", elem_id="finetune-compare")
+        summary = gr.Markdown(elem_id="finetune-summary")
+        with gr.Row():
+            cka = gr.Plot(show_label=False, elem_id="finetune-cka")
+            lora = gr.Plot(show_label=False, elem_id="finetune-lora")
+        js = gr.Plot(show_label=False, elem_id="finetune-js")
+        cosine = gr.Plot(show_label=False, elem_id="finetune-cosine")
+        examples([[e] for e in EXAMPLES], [text], i18n)
+    fn = changed_endpoint(services)
+    inputs, outputs = [which, text, ctx.lang, ctx.session_classifier], [summary, cka, js, lora, cosine]
+    ctx.model_event(run.click, fn, inputs, outputs, api_name="finetune_changes")
+    ctx.model_event(text.submit, fn, inputs, outputs, api_name=False)
+
+    def relabel(lang: str):
+        frame, notes, curves = measured(lang)
+        extra = [render(msg, lang, escape=escape) if msg else "" for _, msg in redraw]
+        return frame, notes, curves, *extra
+
+    ctx.lang.change(relabel, [ctx.lang], [table, table_note, curves_plot, *[c for c, _ in redraw]],
+                    api_name=False, show_progress="hidden")
+    fields.update(text=text, which=which)
+    return TabHandle(fields=fields, run=(fn, inputs, outputs))

@@ -1,0 +1,142 @@
+"""The live mini-run without the UI: budgets, where the data comes from, one run in-process (what it trains,
+what it writes, how it stops) and in its worker process (Cancel, cleanup when the session ends)."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import numpy as np
+import pytest
+
+from components.core.classifier import decide, load_classifier, predict_texts
+from components.core.messages import UserError, render
+from components.finetune.data import load_dataset
+from components.finetune.live import LiveTrainer, clamp_budget, find_training_data, live_base
+from components.finetune.metrics import multilabel_metrics
+from components.finetune.minirun import DEV_SEED, Cancelled, RunSpec, mini_run
+from tests.finetune_app_fixtures import GOEMOTIONS, tiny_base, toy_runs  # noqa: F401 - fixtures
+
+
+def test_budgets_are_clamped_with_a_message():
+    assert clamp_budget(2000) == (2000, None) and clamp_budget(None) == (2000, None)
+    low, note = clamp_budget(10)
+    assert low == 500 and "10" in render(note, "en") and "500" in render(note, "zh")
+    assert clamp_budget("1e9")[0] == 4000 and clamp_budget(1234.4)[0] == 1234
+    for bad in ("lots", float("nan"), [3]):
+        with pytest.raises(UserError):
+            clamp_budget(bad)
+
+
+def test_data_is_found_beside_the_repo_or_the_missing_part_is_named(tmp_path, monkeypatch, shared_data):
+    assert find_training_data() == str(GOEMOTIONS)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(UserError) as err:
+        find_training_data(tmp_path / "goemotions")
+    assert str(tmp_path / "goemotions") in str(err.value) and "HF_HUB_OFFLINE" in str(err.value)
+    assert "train.tsv" in err.value.render("zh") and "HF_HUB_OFFLINE" in err.value.render("zh")
+
+
+def test_the_live_base_is_the_classifiers_own(toy_runs, tiny_base, tmp_path):  # noqa: F811
+    assert live_base(toy_runs["head"], "minilm") == tiny_base
+    assert live_base(None, "other") == "minilm"  # the shipped classifier was trained on minilm
+    assert live_base(tmp_path, "fallback") == "fallback"
+
+
+@pytest.fixture(scope="module")
+def head_run(tiny_base, tmp_path_factory, shared_data):  # noqa: F811
+    out = tmp_path_factory.mktemp("live-head") / "clf"
+    events = []
+    summary = mini_run(RunSpec(method="head", budget=500, data=str(GOEMOTIONS), base=tiny_base, out=str(out)),
+                       events.append, lambda: False)
+    return summary, events, out
+
+
+def test_a_head_run_trains_one_epoch_and_reports_every_step(head_run):
+    summary, events, _ = head_run
+    steps = [e for e in events if e[0] == "step"]
+    assert [e[1] for e in steps] == list(range(1, 33)) and all(e[2] == 32 for e in steps)  # ceil(500 / 16)
+    assert summary["examples"] == 500 and summary["loss"] == [e[3] for e in steps]
+    phases = [e[1] for e in events if e[0] == "phase"]
+    assert phases[0] == "load" and "dev" in phases and "features" in phases and phases[-1] == "save"
+    features = next(e[1] for e in events if e[0] == "dev_features")
+    assert features.shape == (1000, 32)
+    assert summary["parameters"]["trained"] == 32 * 28 + 28  # only the head: Linear(32 -> 28)
+
+
+def test_the_saved_classifier_scores_what_the_run_reported(head_run):
+    summary, _, out = head_run
+    clf = load_classifier(out)
+    info = json.loads((out / "classifier.json").read_text())
+    assert info["method"] == "head" and info["training_args"]["max_examples"] == 500
+    assert "--max-examples 500" in (out / "README.md").read_text()  # the card's scriptable equivalent
+    dev = load_dataset(str(GOEMOTIONS), "dev", label_names=clf.labels).sample(1000, DEV_SEED)
+    f1 = multilabel_metrics(dev.targets, decide(clf, predict_texts(clf, dev.texts)), dev.label_names)["macro_f1"]
+    assert f1 == pytest.approx(summary["after"], abs=1e-9)
+
+
+def test_cached_dev_vectors_skip_the_dev_pass_and_change_nothing(head_run, tiny_base, tmp_path):  # noqa: F811
+    summary, events, _ = head_run
+    features = next(e[1] for e in events if e[0] == "dev_features")
+    again = []
+    second = mini_run(RunSpec(method="head", budget=500, data=str(GOEMOTIONS), base=tiny_base, out=str(tmp_path / "c"),
+                              dev_features=features), again.append, lambda: False)
+    assert not any(e[0] == "dev_features" or (e[0] == "phase" and e[1] == "dev") for e in again)
+    assert second["before"] == summary["before"] and second["after"] == pytest.approx(summary["after"])
+
+
+def test_a_lora_run_adapts_a_copy_of_the_encoder(tiny_base, tmp_path, shared_data):  # noqa: F811
+    from components.core.models import load_model
+
+    before = {k: v.clone() for k, v in load_model(tiny_base).encoder.state_dict().items()}
+    summary = mini_run(RunSpec(method="lora", budget=500, data=str(GOEMOTIONS), base=tiny_base, out=str(tmp_path / "l"),
+                               lora_r=4, lora_alpha=8), lambda _e: None, lambda: False)
+    after = load_model(tiny_base).encoder.state_dict()
+    assert all(np.array_equal(before[k], after[k]) for k in before)  # the cached base is untouched
+    assert (tmp_path / "l" / "adapter" / "adapter_config.json").is_file()
+    assert summary["parameters"]["trained"] > 32 * 28 + 28  # head + adapters
+
+
+def test_stopping_raises_at_the_next_step_and_writes_nothing(tiny_base, tmp_path, shared_data):  # noqa: F811
+    seen = []
+
+    def stopped() -> bool:
+        return sum(e[0] == "step" for e in seen) >= 3
+
+    with pytest.raises(Cancelled):
+        mini_run(RunSpec(method="lora", budget=4000, data=str(GOEMOTIONS), base=tiny_base, out=str(tmp_path / "x"),
+                         lora_r=4, lora_alpha=8), seen.append, stopped)
+    assert sum(e[0] == "step" for e in seen) == 3 and not (tmp_path / "x").exists()
+
+
+def test_a_worker_run_is_cancelled_and_leaves_nothing(tiny_base, shared_data):  # noqa: F811
+    trainer = LiveTrainer(tiny_base)
+    updates, stopped = [], []
+    for progress in trainer.run("s", "lora", 4000):
+        updates.append(progress)
+        if progress.losses and not stopped:  # training has started: press Cancel from another thread
+            canceller = threading.Thread(target=lambda: stopped.append(trainer.cancel("s")))
+            canceller.start()
+    canceller.join()
+    assert updates[-1].phase == "cancelled" and updates[-1].classifier is None
+    assert stopped[0] is not None and stopped[0].losses  # Cancel reports how far the run got
+    assert updates[-1].summary is None and len(updates[-1].losses) < 250  # 4,000 examples would be 250 steps
+    assert trainer.running == [] and trainer.classifier_of("s") is None
+    assert not any(any(folder.iterdir()) for folder in trainer.root.iterdir())  # the partial run was deleted
+
+
+def test_the_session_keeps_its_latest_classifier_until_it_ends(tiny_base, shared_data):  # noqa: F811
+    discarded = []
+    trainer = LiveTrainer(tiny_base, on_discard=discarded.append)
+    first = list(trainer.run("s", "head", 500))[-1]
+    path = trainer.classifier_of("s")
+    assert first.phase == "done" and str(path) == first.classifier
+    assert path.is_dir() and load_classifier(path).labels[0] == "admiration"
+    second = list(trainer.run("s", "head", 500))[-1]
+    newest = trainer.classifier_of("s")
+    assert str(newest) == second.classifier and newest != path
+    assert not path.exists() and discarded == [path]  # the older one is deleted and forgotten
+    trainer.end_session("s")
+    assert not newest.exists() and trainer.classifier_of("s") is None and discarded[-1] == newest
+    with pytest.raises(UserError):
+        load_classifier(newest)  # not served from the cache any more
