@@ -26,7 +26,7 @@ import torch  # noqa: E402
 from components.attention.bertviz import bertviz_html, shape_payload  # noqa: E402
 from components.attention.compute import attention_view  # noqa: E402
 from components.attention.figures import attention_figure  # noqa: E402
-from components.core.analysis import analyze, clear_analysis_cache  # noqa: E402
+from components.core.analysis import _analyses, analyze  # noqa: E402
 from components.core.models import load_model  # noqa: E402
 
 WORDS = ["students", "read", "the", "long", "story", "aloud", "together", "after", "lunch", "today"]
@@ -78,7 +78,7 @@ def main() -> int:
             model.encoder(**enc, output_attentions=True)
 
     def server() -> None:
-        clear_analysis_cache()
+        _analyses.clear()
         analysis = analyze(model, text64)
         attention_figure(attention_view(analysis, "mean", 2), "bench").to_json()
         bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 2))

@@ -182,3 +182,17 @@ def test_the_alignment_scheme_is_as_faithful_as_aligned_umap_and_unaligned_fits(
     assert trust(ours).mean() >= trust(theirs).mean() - 0.02
     assert (trust(ours) >= trust(alone) - 0.05).all()  # no layer pays much for being aligned to the last one
     assert movement(ours) <= 2 * movement(theirs) and movement(alone) > 3 * movement(ours)
+
+
+def test_a_umap_fit_leaves_torchs_thread_budget_alone():
+    """numba's parallel kernels share the OpenMP pool and set torch to every core: the serve command's
+    one-thread-per-request budget must survive the first Polysemy map (it did not: 1 became 2)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        projection.project(np.random.default_rng(3).normal(size=(40, 16)).astype(np.float32))
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

@@ -26,16 +26,29 @@ def configure_queue(demo, max_size: int):
 
 def warm_up(services) -> None:
     """Load the default model and the classifier, and compile UMAP, before the port opens."""
+    from components.core.classifier import predict_texts
     from components.polysemy.projection import warm_up as warm_projection
 
     started = time.perf_counter()
     for what, step in (("model", lambda: services.analysis(None, "Warming up BERT Lens.")),
-                       ("classifier", services.classifier), ("UMAP", warm_projection)):
+                       ("classifier", lambda: predict_texts(services.classifier(), ["Warming up BERT Lens."])),
+                       ("figures", warm_figures), ("UMAP", warm_projection)):
         try:
             step()
         except ValueError as exc:
             log.warning("warm-up: %s not available: %s", what, exc)
     log.warning("BERT Lens ready (models loaded, UMAP compiled) in %.1fs", time.perf_counter() - started)
+
+
+def warm_figures() -> None:
+    """Build and serialise one figure of each trace type the lessons draw: plotly loads its validators
+    lazily, about a second on the first figure, which the first student would otherwise wait for."""
+    import plotly.graph_objects as go
+
+    from components.core.figures import base_layout
+
+    for trace in (go.Bar(x=[1], y=[1]), go.Heatmap(z=[[0.0]]), go.Scatter(x=[0], y=[0], text=["."])):
+        base_layout(go.Figure(trace), "warm-up").to_json()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ Design decisions:
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import warnings
 from dataclasses import dataclass, replace
@@ -91,9 +92,15 @@ def _run_umap(points: np.ndarray, init: np.ndarray, n_neighbors: int) -> np.ndar
     umap = import_umap()
     reducer = umap.UMAP(n_neighbors=n_neighbors, min_dist=0.3, metric="cosine", init=init, random_state=SEED,
                         n_epochs=200, transform_seed=SEED)
-    with warnings.catch_warnings():  # "n_jobs overridden by random_state" and small-data notes
-        warnings.simplefilter("ignore")
-        return np.asarray(reducer.fit_transform(points), dtype=np.float64)
+    torch = sys.modules.get("torch")
+    threads = torch.get_num_threads() if torch is not None else None
+    try:
+        with warnings.catch_warnings():  # "n_jobs overridden by random_state" and small-data notes
+            warnings.simplefilter("ignore")
+            return np.asarray(reducer.fit_transform(points), dtype=np.float64)
+    finally:  # numba's parallel kernels share the OpenMP pool and reset torch's thread count: the serve
+        if threads is not None and torch.get_num_threads() != threads:  # command's per-request budget stays
+            torch.set_num_threads(threads)
 
 
 def _map(points: np.ndarray, init: np.ndarray | None = None) -> Projection:
