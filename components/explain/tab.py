@@ -19,10 +19,11 @@ import re
 import gradio as gr
 import numpy as np
 
+from components.core.analysis import Analysis
 from components.core.classifier import Classifier, label_text, probabilities
 from components.core.messages import render, t
 from components.core.services import Services
-from components.core.text import escape
+from components.core.text import MAX_CHARS, escape
 from components.explain.ablation import MODES, Ablation, ablate, head_names, parse_heads, scan, shape
 from components.explain.compute import (
     DEFAULT_STEPS,
@@ -162,12 +163,17 @@ def explain_endpoint(services: Services):
     return run
 
 
+def _read_label(services: Services, text: str, label: str, own: str | None) -> tuple[Classifier, Analysis, int]:
+    """The classifier, its reading of the text and the label's index (the top label when none is chosen)."""
+    classifier = services.classifier(own)
+    analysis = read(classifier, text)
+    return classifier, analysis, resolve_label(classifier, label or None, probabilities(classifier, analysis.logits))
+
+
 def ablation_endpoint(services: Services):
     @user_errors
     def switch(text: str, label: str, heads_off: str, ablation: str, lang: str = "en", own: str | None = None):
-        classifier = services.classifier(own)
-        analysis = read(classifier, text)
-        index = resolve_label(classifier, label or None, probabilities(classifier, analysis.logits))
+        classifier, analysis, index = _read_label(services, text, label, own)
         return ablation_outputs(classifier, ablate(classifier, analysis, _heads(classifier, heads_off), ablation),
                                 index, lang)
 
@@ -177,9 +183,7 @@ def ablation_endpoint(services: Services):
 def scan_endpoint(services: Services):
     @user_errors
     def run_scan(text: str, label: str, output: str, ablation: str, lang: str = "en", own: str | None = None):
-        classifier = services.classifier(own)
-        analysis = read(classifier, text)
-        index = resolve_label(classifier, label or None, probabilities(classifier, analysis.logits))
+        classifier, analysis, index = _read_label(services, text, label, own)
         result = scan(classifier, analysis, index, output, ablation)
         delta = result.delta
         low, high = np.unravel_index(np.argmin(delta), delta.shape), np.unravel_index(np.argmax(delta), delta.shape)
@@ -202,7 +206,7 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("expl_intro"))
     with gr.Row():
         with gr.Column(scale=3):
-            text = gr.Textbox(label=i18n("expl_text"), value=EXAMPLES[0], lines=2, max_length=20_000,
+            text = gr.Textbox(label=i18n("expl_text"), value=EXAMPLES[0], lines=2, max_length=MAX_CHARS,
                               elem_id="explain-text")
             with gr.Row():
                 label = gr.Dropdown([(i18n("expl_label_top"), ""), *[(n, n) for n in known_labels(
@@ -232,7 +236,7 @@ def build(ctx: TabContext) -> TabHandle:
     with gr.Row():
         heads = gr.CheckboxGroup([], label=i18n("expl_heads"), visible=False, scale=3, elem_id="explain-heads",
                                  elem_classes=["bl-heads"])
-        heads_off = gr.Textbox("", visible=False, label=i18n("expl_heads"), max_length=20_000)
+        heads_off = gr.Textbox("", visible=False, label=i18n("expl_heads"), max_length=MAX_CHARS)
         with gr.Column(scale=1):
             ablation = gr.Radio([(i18n(f"expl_mode_{m}"), m) for m in MODES], value="zero",
                                 label=i18n("expl_ablation"))

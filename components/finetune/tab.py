@@ -16,7 +16,7 @@ import gradio as gr
 
 from components.core.messages import UserError, render, t
 from components.core.services import Services
-from components.core.text import escape
+from components.core.text import MAX_CHARS, escape
 from components.finetune import changes as changes_mod
 from components.finetune.changes import compare, token_cosines
 from components.finetune.figures import (
@@ -227,7 +227,7 @@ def build(ctx: TabContext) -> TabHandle:
         with gr.Row():
             which = gr.Radio([(i18n("ft_chg_shipped"), SHIPPED), (i18n("ft_chg_mine"), MINE)], value=SHIPPED,
                              label=i18n("ft_chg_which"), scale=1, elem_id="finetune-which")
-            text = gr.Textbox(label=i18n("ft_chg_text"), value=EXAMPLES[0], lines=2, max_length=20_000, scale=3,
+            text = gr.Textbox(label=i18n("ft_chg_text"), value=EXAMPLES[0], lines=2, max_length=MAX_CHARS, scale=3,
                               elem_id="finetune-text")
         run = gr.Button(i18n("ft_chg_run"), variant="primary", elem_id="finetune-compare")
         summary = gr.Markdown(elem_id="finetune-summary")

@@ -11,7 +11,7 @@ import gradio as gr
 from components.core.classifier import Classifier, label_text
 from components.core.messages import t
 from components.core.services import Services
-from components.core.text import escape
+from components.core.text import MAX_CHARS, escape
 from components.predict.compute import Prediction, predict_text
 from components.predict.figures import label_scores_figure
 from components.ui.errors import show_warnings, user_errors
@@ -86,7 +86,7 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("pred_intro"))
     with gr.Row():
         with gr.Column(scale=3):
-            text = gr.Textbox(label=i18n("pred_text"), value=EXAMPLES[0], lines=3, max_length=20_000,
+            text = gr.Textbox(label=i18n("pred_text"), value=EXAMPLES[0], lines=3, max_length=MAX_CHARS,
                               elem_id="predict-text")
             with gr.Row():
                 mode = gr.Radio([(i18n("pred_mode_tuned"), TUNED), (i18n("pred_mode_global"), GLOBAL)], value=TUNED,

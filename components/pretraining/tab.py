@@ -15,7 +15,7 @@ import gradio as gr
 from components.core.analysis import analyze
 from components.core.messages import UserError, render, t
 from components.core.services import Services
-from components.core.text import escape
+from components.core.text import MAX_CHARS, escape
 from components.pretraining.compute import MAX_TOP_K, fill_mask, mask_input, next_sentence, rank_guess, words
 from components.pretraining.figures import attention_figure, fill_figure, nsp_input_figure, recipe_figure
 from components.pretraining.heads import choose_model
@@ -153,7 +153,7 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("pre_fill_title"))
     with gr.Row():
         with gr.Column(scale=3):
-            text = gr.Textbox(label=i18n("pre_text"), value=FILL_EXAMPLES[0], lines=2, max_length=20_000,
+            text = gr.Textbox(label=i18n("pre_text"), value=FILL_EXAMPLES[0], lines=2, max_length=MAX_CHARS,
                               elem_id="pretraining-text")
             masked = gr.CheckboxGroup(label=i18n("pre_words"), choices=[], elem_id="pretraining-words")
             with gr.Row():
@@ -179,7 +179,7 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("pre_recipe_title"))
     gr.Markdown(i18n("pre_recipe_intro"))
     with gr.Row():
-        recipe_text = gr.Textbox(label=i18n("pre_text"), value=RECIPE_TEXT, lines=2, max_length=20_000, scale=3,
+        recipe_text = gr.Textbox(label=i18n("pre_text"), value=RECIPE_TEXT, lines=2, max_length=MAX_CHARS, scale=3,
                                  elem_id="pretraining-recipe-text")
         seed = gr.Number(value=0, minimum=0, maximum=MAX_SEED, precision=0, label=i18n("pre_seed"), scale=1,
                          elem_id="pretraining-seed")
@@ -194,9 +194,9 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("pre_nsp_title"))
     gr.Markdown(i18n("pre_nsp_intro"))
     with gr.Row():
-        a = gr.Textbox(label=i18n("pre_a"), value=NSP_EXAMPLES[0][0], lines=2, max_length=20_000,
+        a = gr.Textbox(label=i18n("pre_a"), value=NSP_EXAMPLES[0][0], lines=2, max_length=MAX_CHARS,
                        elem_id="pretraining-a")
-        b = gr.Textbox(label=i18n("pre_b"), value=NSP_EXAMPLES[0][1], lines=2, max_length=20_000,
+        b = gr.Textbox(label=i18n("pre_b"), value=NSP_EXAMPLES[0][1], lines=2, max_length=MAX_CHARS,
                        elem_id="pretraining-b")
     with gr.Row():
         shuffle = gr.Button(i18n("pre_shuffle"), elem_id="pretraining-shuffle")
