@@ -70,19 +70,15 @@ def threads_probe() -> dict:
 def serve():
     import torch
 
-    from components.cli.serve import configure_queue
     from components.core.services import AppConfig, Services
-    from components.ui.shell import build_demo, launch_options
-    from tests.serving import free_port
+    from tests.serving import launch
 
     config = AppConfig(warm_up=False, concurrency=2)
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // config.concurrency))  # what `python app.py` does
     services = Services(config)
-    demo = configure_queue(build_demo(services), 100)
     services.analysis(None, "Warming up BERT Lens.")
     services.classifier()
-    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
-                **launch_options(demo))
+    demo = launch(services)
     return demo
 
 

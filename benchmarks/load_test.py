@@ -125,14 +125,10 @@ def main() -> int:
     demo = None
     url = args.url
     if not url:
-        from components.cli.serve import configure_queue
         from components.core.services import AppConfig, Services
-        from components.ui.shell import build_demo, launch_options
+        from tests.serving import launch
 
-        demo = configure_queue(build_demo(Services(AppConfig(warm_up=False, concurrency=args.concurrency))),
-                               max_size=200)
-        demo.launch(server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True,
-                    **launch_options(demo))
+        demo = launch(Services(AppConfig(warm_up=False, concurrency=args.concurrency)), max_size=200)
         url = demo.local_url
     report = run_load(url, args.sessions, args.rounds, time_limit=args.time_limit)
     print(report.table())

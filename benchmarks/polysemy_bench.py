@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -62,11 +61,6 @@ warm_up(services)
 print(time.perf_counter() - started)
 """
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def in_fresh_process(code: str, numba_dir: Path) -> tuple[float, float]:
@@ -141,18 +135,16 @@ def map_quality() -> dict:
 def requests(repeats: int) -> dict:
     from gradio_client import Client
 
-    from components.cli.serve import configure_queue, warm_up
+    from components.cli.serve import warm_up
     from components.core.cache import clear_all
     from components.core.services import AppConfig, Services
     from components.polysemy.sets import builtin_sets
-    from components.ui.shell import build_demo, launch_options
+    from tests.serving import launch
 
     clear_all()  # nothing the map-quality part computed may serve these requests
     services = Services(AppConfig(models=("minilm",), default_model="minilm", warm_up=True))
-    demo = configure_queue(build_demo(services), max_size=100)
     warm_up(services)
-    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
-                **launch_options(demo))
+    demo = launch(services)
     client = Client(demo.local_url, verbose=False)
     bank = builtin_sets()["bank"].as_text()
 

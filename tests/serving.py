@@ -1,4 +1,4 @@
-"""The one way tests serve the real app: in-process, on a free loopback port, closed afterwards."""
+"""The one way tests and benchmarks serve the real app: in-process, on a free loopback port."""
 
 from __future__ import annotations
 
@@ -13,16 +13,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def serve(config, max_size: int = 100) -> Iterator:
-    """The app built from this AppConfig with the CLI's queue settings; yields the launched Blocks."""
+def launch(services, max_size: int = 100):
+    """The app built on these Services with the CLI's queue settings, launched; the caller closes it."""
     from components.cli.serve import configure_queue
-    from components.core.services import Services
     from components.ui.shell import build_demo, launch_options
 
-    demo = configure_queue(build_demo(Services(config)), max_size=max_size)
+    demo = configure_queue(build_demo(services), max_size=max_size)
     demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
                 **launch_options(demo))
+    return demo
+
+
+@contextlib.contextmanager
+def serve(config, max_size: int = 100) -> Iterator:
+    """The app built from this AppConfig, launched for the ``with`` block and closed afterwards."""
+    from components.core.services import Services
+
+    demo = launch(Services(config), max_size)
     try:
         yield demo
     finally:
