@@ -25,11 +25,16 @@ def test_ci_runs_the_readmes_test_command_verbatim():
     assert readme_commands()[1] in ci.splitlines()
 
 
-def test_torch_is_pinned_to_the_cpu_wheel():
+def test_every_requirement_is_pinned_torch_to_2_13_0():
     reqs = (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert "torch==2.13.0" in reqs
     pinned = [line for line in reqs if line and not line.startswith("#")]
     assert all("==" in line for line in pinned), pinned
+
+
+def test_the_readme_says_how_to_get_the_cpu_only_torch():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" in readme
 
 
 def test_only_tab_modules_and_the_ui_shell_import_gradio():

@@ -67,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
     demo = configure_queue(build_demo(services), args.max_queue)
     if config.warm_up:
         warm_up(services)
-    demo.launch(server_name=args.host, server_port=args.port, **launch_options(demo))
+    from components.ui.mcp import mcp_enabled
+
+    demo.launch(server_name=args.host, server_port=args.port, **launch_options(demo, mcp=mcp_enabled(args.mcp)))
     return 0
 
 
@@ -90,4 +92,6 @@ def register(sub) -> None:
                        help="threads per request (default: CPU cores / concurrency)")
     serve.add_argument("--no-live-training", action="store_true",
                        help="the Fine-tuning tab explains instead of training (for public Spaces)")
+    serve.add_argument("--mcp", action="store_true",
+                       help="also serve every lesson as an MCP tool at /gradio_api/mcp/ (env BERTLENS_MCP=1)")
     serve.set_defaults(func=run)

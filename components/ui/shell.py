@@ -239,7 +239,16 @@ def _copy_js(fields: list[tuple[str, str]]) -> str:
 """
 
 
-def launch_options(demo) -> dict:
-    """Keyword arguments for ``demo.launch`` that belong to the app, not to the deployment."""
-    return dict(i18n=demo.bertlens_i18n, footer_links=["api"], show_error=False, head=HEAD,
-                css_paths=[str(ASSETS / "style.css")])
+def launch_options(demo, mcp: bool = False) -> dict:
+    """Keyword arguments for ``demo.launch`` that belong to the app, not to the deployment.
+
+    With ``mcp``, Gradio also serves every named endpoint as an MCP tool, described by
+    ``components/ui/mcp.py``."""
+    options = dict(i18n=demo.bertlens_i18n, footer_links=["api"], show_error=False, head=HEAD,
+                   css_paths=[str(ASSETS / "style.css")])
+    if mcp:
+        from components.ui.mcp import describe_tools
+
+        describe_tools(demo)
+        options["mcp_server"] = True
+    return options
