@@ -5,8 +5,8 @@
 Gradio turns each named API endpoint into an MCP tool (``launch(mcp_server=True)``, the
 ``gradio[mcp]`` extra) and describes it from the event function's docstring. Our endpoint
 functions are closures built by the tabs, whose docstrings speak of wiring, so the tool texts are
-kept here, one per ``api_name``, and each tool is named after its endpoint, in the words an MCP client (an assistant) needs: what the tool
-takes and what it returns. They are applied to the built app's functions as ``api_description``;
+kept here, one per ``api_name`` (each tool is named after its endpoint), in the words an MCP client
+needs: what the tool takes and what it returns. They are applied to the built app's functions as ``api_description``;
 ``tests/test_mcp.py`` fails when an endpoint has no text here, so a new lesson cannot ship a tool
 without one. These texts are for programs, not students, so they exist in English only.
 """
