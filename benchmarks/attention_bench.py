@@ -113,7 +113,9 @@ def main() -> int:
         ("bertviz model_view default, 128 tokens (MB)", theirs_model / 1e6),
     ):
         print(f"{label:48} {value:12.2f}")
-    out = Path(__file__).resolve().parent / "results" / "attention.json"
+    from benchmarks.common import result_path
+
+    out = result_path("attention")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {out}")

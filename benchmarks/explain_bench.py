@@ -167,7 +167,9 @@ def main() -> int:
     print(f"| IG, {args.steps} steps, 32 tokens | {timing['ig']:.0f} ms | {timing['ig'] / f:.0f}× | | | |")
     print(f"| gradient × input, 32 tokens | {timing['gradxinput']:.0f} ms | {timing['gradxinput'] / f:.1f}× | | | |")
     print(f"| head scan, 72 heads + 1 rows, 32 tokens | {timing['scan']:.0f} ms | {timing['scan'] / f:.0f}× | | | |")
-    out = REPO / "benchmarks" / "results" / "explain.json"
+    from benchmarks.common import result_path
+
+    out = result_path("explain")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 RECORDS = ROOT / "assets" / "finetune" / "records"
-RESULT = ROOT / "benchmarks" / "results" / "finetune_layers.json"
+RESULT = "finetune_layers"  # benchmarks.common.result_path(RESULT)
 # CoNLL-2003 NER dev F1 of BERT-base's features (Devlin et al. 2019, table 7), for the row that asks the same question
 PAPER = {"embeddings": ("Embeddings", 91.0), "second-to-last": ("Second-to-last hidden", 95.6),
          "last": ("Last hidden", 94.9), "sum:last4": ("Weighted sum last four hidden", 95.9),
@@ -171,8 +171,9 @@ def main(argv=None) -> int:
     }
     if cold:
         cold.cleanup()
-    RESULT.parent.mkdir(parents=True, exist_ok=True)
-    RESULT.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    from benchmarks.common import result_path
+
+    result_path(RESULT).write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(table(result))
     print(f"\nfeatures: {extraction.get('texts', 0):,} texts in {extraction.get('seconds', 0):.0f} s "
           f"(cached before: {extraction.get('cached_before')}); sweep {result['sweep_seconds']:.0f} s; "

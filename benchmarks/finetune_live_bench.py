@@ -29,7 +29,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-RESULT = ROOT / "benchmarks" / "results" / "finetune_live.json"
+RESULT = "finetune_live"  # benchmarks.common.result_path(RESULT)
 TEXT = "Thank you so much for helping me with my homework!"
 
 
@@ -196,8 +196,9 @@ def main(argv=None) -> int:
                     "load_average": [round(x, 2) for x in os.getloadavg()], "python": platform.python_version()},
     }
     demo.close()
-    RESULT.parent.mkdir(parents=True, exist_ok=True)
-    RESULT.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    from benchmarks.common import result_path
+
+    result_path(RESULT).write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(table(result))
     print(f"\nCancel: worker gone {cancel.get('cancel_to_worker_gone_ms')} ms after the call; server RSS over "
           f"{len(rss)} sessions that trained, predicted and left: {rss} MB; torch threads: {threads}")

@@ -120,7 +120,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=600.0)
     parser.add_argument("--concurrency", type=int, default=2, help="the app's --concurrency (in-process app only)")
-    parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "load.json")
+    parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     demo = None
     url = args.url
@@ -136,8 +136,9 @@ def main() -> int:
         from components.core.models import load_counts
 
         print("weights loaded:", dict(load_counts))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({**asdict(report), "summary": report.summary()}, indent=2))
+    from benchmarks.common import result_path
+
+    (args.json or result_path("load")).write_text(json.dumps({**asdict(report), "summary": report.summary()}, indent=2))
     if demo is not None:
         demo.close()
     return 1 if report.errors else 0

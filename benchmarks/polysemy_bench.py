@@ -81,7 +81,7 @@ def movement(maps: list) -> float:
     return float(np.mean(steps))
 
 
-def map_quality() -> dict:
+def map_quality(max_sets: int | None = None) -> dict:
     from sklearn.manifold import trustworthiness
 
     from components.core.models import load_model
@@ -94,9 +94,8 @@ def map_quality() -> dict:
     projection.warm_up()
     model = load_model("minilm")
     result = {scheme: {"trust": [], "movement": [], "seconds": []} for scheme in SCHEMES}
-    for key, chosen in builtin_sets().items():
-        if chosen.language != "en":
-            continue
+    english = [(key, chosen) for key, chosen in builtin_sets().items() if chosen.language == "en"]
+    for key, chosen in english[:max_sets]:
         stack = study(model, chosen.as_text(), chosen.target, None, glove=None).stack
         layers = range(stack.shape[1])
         n = len(stack)
@@ -129,7 +128,7 @@ def map_quality() -> dict:
                            "mean": round(float(trust.mean()), 3), "min": round(float(trust.min()), 3),
                            "movement": round(float(np.mean(values["movement"])), 2),
                            "seconds_per_set": round(float(np.median(values["seconds"])), 2)}
-    return {"sets": sum(1 for s in builtin_sets().values() if s.language == "en"), "schemes": summary}
+    return {"sets": len(english[:max_sets]), "schemes": summary}
 
 
 def requests(repeats: int) -> dict:
@@ -165,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=9, help="later /polysemy calls to time (default 9)")
     parser.add_argument("--skip-startup", action="store_true", help="skip the fresh-process start-up timings")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "polysemy.json"))
+    parser.add_argument("--sets", type=int, default=None, help="map quality on the first N English sets (default all)")
+    parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
 
     result = {"machine": f"{os.cpu_count()} CPU cores", "load_average_1min_at_start": round(os.getloadavg()[0], 2)}
@@ -180,11 +180,13 @@ def main(argv: list[str] | None = None) -> int:
                              "process_wall_second_start_s": ready_second[1]}
         print(json.dumps(result["startup"]), flush=True)
     print("map quality (real minilm, English built-in sets):", flush=True)
-    result["maps"] = map_quality()
+    result["maps"] = map_quality(args.sets)
     result["requests"] = requests(args.repeats)
     result["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     print(table(result))
-    out = Path(args.out)
+    from benchmarks.common import result_path
+
+    out = Path(args.out) if args.out else result_path("polysemy")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

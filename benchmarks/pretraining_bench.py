@@ -112,7 +112,9 @@ def main() -> int:
     if not real:
         print("\nNo real checkpoint with heads (bert-base-uncased, bert-base-chinese) is in the Hugging Face cache "
               "here; the BERT-base-size random model stands in for its cost.")
-    out = Path(__file__).resolve().parent / "results" / "pretraining.json"
+    from benchmarks.common import result_path
+
+    out = result_path("pretraining")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"cpu_threads": 1, "repeats": args.repeats, "real_checkpoints": real, "rows": rows},
                               indent=2) + "\n")

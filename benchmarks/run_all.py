@@ -115,7 +115,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=21, help="timed calls per in-process figure (default 21)")
     parser.add_argument("--long-repeats", type=int, default=7, help="timed calls per 512-token view (default 7)")
     parser.add_argument("--skip-startup", action="store_true", help="skip the two app starts (3 and 5)")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "summary.json")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     import torch
 
@@ -154,7 +154,9 @@ def main() -> int:
           f"{m['load_average_at_end'][0]} at end; {args.repeats} repeats, {args.long_repeats} at 512 tokens; "
           f"{result['seconds']} s)\n")
     print(table(lines))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    from benchmarks.common import result_path
+
+    args.out = args.out or result_path("summary")
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
     return 0
