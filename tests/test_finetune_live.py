@@ -14,7 +14,7 @@ from components.core.messages import UserError, render
 from components.finetune.data import load_dataset
 from components.finetune.live import LiveTrainer, clamp_budget, find_training_data, live_base
 from components.finetune.metrics import multilabel_metrics
-from components.finetune.minirun import DEV_SEED, Cancelled, RunSpec, mini_run
+from components.finetune.minirun import DEV_SEED, Cancelled, RunSpec, dev_halves, mini_run
 from tests.finetune_app_fixtures import GOEMOTIONS, tiny_base, toy_runs  # noqa: F401 - fixtures
 
 
@@ -71,7 +71,9 @@ def test_the_saved_classifier_scores_what_the_run_reported(head_run):
     assert info["method"] == "head" and info["training_args"]["max_examples"] == 500
     assert "--max-examples 500" in (out / "README.md").read_text()  # the card's scriptable equivalent
     dev = load_dataset(str(GOEMOTIONS), "dev", label_names=clf.labels).sample(1000, DEV_SEED)
-    f1 = multilabel_metrics(dev.targets, decide(clf, predict_texts(clf, dev.texts)), dev.label_names)["macro_f1"]
+    _, scored = dev_halves(len(dev))  # the half the run scored on (its thresholds come from the other half)
+    decided = decide(clf, predict_texts(clf, dev.texts))[scored]
+    f1 = multilabel_metrics(dev.targets[scored], decided, dev.label_names)["macro_f1"]
     assert f1 == pytest.approx(summary["after"], abs=1e-9)
 
 
@@ -140,3 +142,31 @@ def test_the_session_keeps_its_latest_classifier_until_it_ends(tiny_base, shared
     assert not newest.exists() and trainer.classifier_of("s") is None and discarded[-1] == newest
     with pytest.raises(UserError):
         load_classifier(newest)  # not served from the cache any more
+
+
+def test_the_live_score_tunes_on_one_half_of_the_dev_sample_and_scores_on_the_other():
+    import numpy as np
+
+    from components.finetune.data import MultiLabelSplit
+    from components.finetune.minirun import _macro_f1, dev_halves
+
+    tune, score = dev_halves(1000)
+    assert len(tune) == len(score) == 500 and not set(tune) & set(score)
+    assert sorted([*tune, *score]) == list(range(1000))
+    assert [list(h) for h in dev_halves(1000)] == [list(tune), list(score)]  # fixed: every run, every student
+
+    rng = np.random.default_rng(1)
+    targets = (rng.random((1000, 3)) < 0.3).astype(np.float32)
+    probs = rng.random((1000, 3))
+    split = MultiLabelSplit(tuple("x" * 1000), targets, ("a", "b", "c"), "test", 0)
+    f1, thresholds = _macro_f1(split, probs)
+    # the thresholds depend on the tuning half only: changing the scoring half's labels leaves them
+    changed = targets.copy()
+    changed[score] = 1 - changed[score]
+    f1_changed, thresholds_changed = _macro_f1(MultiLabelSplit(split.texts, changed, split.label_names, "t", 0), probs)
+    assert np.array_equal(thresholds, thresholds_changed) and f1 != f1_changed
+    # control: changing the tuning half's labels does move them
+    flipped = targets.copy()
+    flipped[tune] = 1 - flipped[tune]
+    _, thresholds_flipped = _macro_f1(MultiLabelSplit(split.texts, flipped, split.label_names, "t", 0), probs)
+    assert not np.array_equal(thresholds, thresholds_flipped)

@@ -43,6 +43,8 @@ def test_table_in_both_languages_has_every_column(records_dir, monkeypatch, tmp_
         assert frame["data"][0][-3].endswith("%")
         assert "benchmarks/finetune_layers_bench.py" in notes  # the layer sweep is not there: say how to get it
     assert "特征提取" in measured("zh")[0]["data"][0][1]
+    epochs = COLUMNS.index("epochs")
+    assert [row[epochs] for row in measured("en")[0]["data"]] == [r.epochs for r in read_records(records_dir)[0]]
 
 
 def test_unreadable_or_missing_records_are_named_not_guessed(tmp_path, records_dir):  # noqa: F811

@@ -33,14 +33,13 @@ from pathlib import Path
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError
 from components.finetune import messages  # noqa: F401 - registers this lesson's texts
+from components.finetune.runspec import BATCH_SIZE, METHODS, RunSpec
 
 __all__ = ["BATCH_SIZE", "BUDGET", "LiveTrainer", "Progress", "clamp_budget", "find_training_data", "live_base"]
 
 log = logging.getLogger("bertlens")
 
 BUDGET = (500, 4000, 2000)  # min, max, default training examples
-BATCH_SIZE = 16  # one epoch of 2,000 examples is 125 optimisation steps: 125 points on the live curve
-METHODS = ("head", "lora")
 STOP_GRACE = 0.5  # seconds a worker may take to notice Cancel before it is terminated (stopped within 1 s)
 NICE = 10  # the worker yields the CPU to the class's requests
 LOCAL_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "goemotions"
@@ -147,7 +146,7 @@ class LiveTrainer:
 
         Closing the generator (Gradio's cancel, a browser that left) stops the worker like Cancel does.
         """
-        from components.finetune.minirun import RunSpec, child_main
+        from components.finetune.minirun import child_main
 
         if method not in METHODS:
             raise UserError("ft_live_method_unknown", method=str(method)[:40], choices=list(METHODS))

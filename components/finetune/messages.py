@@ -29,6 +29,7 @@ register({
 
     "ft_cmp_method": ("method", "方法"),
     "ft_cmp_kind": ("kind", "类型"),
+    "ft_cmp_epochs": ("epochs", "训练轮数"),
     "ft_cmp_macro": ("test macro-F1", "测试集宏平均 F1"),
     "ft_cmp_micro": ("test micro-F1", "测试集微平均 F1"),
     "ft_cmp_trained": ("trained parameters", "训练的参数量"),
@@ -143,11 +144,15 @@ register({
                        "训练前的验证集宏平均 F1（未训练的分类头）：**{before:.3f}**"),
     "ft_live_done": (
         "**Done in {seconds:.0f} s** ({method}, {examples:,} examples, {rate:.0f} examples/s, {trained:,} of "
-        "{total:,} parameters trained). Dev macro-F1 on {dev:,} fixed dev sentences: **{before:.3f} before → "
-        "{after:.3f} after** (thresholds tuned per label on those sentences, as in the records above).",
+        "{total:,} parameters trained). Dev macro-F1 on {scored:,} fixed dev sentences: **{before:.3f} before → "
+        "{after:.3f} after**, with each label's threshold tuned on {tuned:,} other dev sentences (the same rule "
+        "before and after). The table above shows *test* scores of full runs on a separate split, so the two "
+        "numbers are not the same measurement.",
         "**用时 {seconds:.0f} 秒完成**（{method}，{examples:,} 个样本，每秒 {rate:.0f} 个，训练了 {total:,} 个参数中的 "
-        "{trained:,} 个）。在 {dev:,} 个固定验证句子上的宏平均 F1：**训练前 {before:.3f} → 训练后 {after:.3f}**"
-        "（每个标签的阈值在这些句子上调好，与上面的记录相同）。"),
+        "{trained:,} 个）。在 {scored:,} 个固定验证句子上的宏平均 F1：**训练前 {before:.3f} → 训练后 {after:.3f}**；"
+        "每个标签的阈值在另外 {tuned:,} 个验证句子上调好（训练前后规则相同）。上面的表格是完整训练在另一份测试集上的"
+        "*测试*分数，两者不是同一种测量。"),
+
     "ft_live_yours": (
         "The **Predict** tab now uses this classifier, in this browser only; everybody else keeps the shipped one. "
         "It is deleted when you close this page.",

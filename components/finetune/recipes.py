@@ -2,7 +2,8 @@
 
 ``head`` pools the frozen encoder's last layer once and trains only the Linear layer on those
 vectors; ``lora`` and ``full`` backpropagate into the encoder (length-bucketed dynamic padding,
-gradient clipping at 1.0). Both use BCE-with-logits and AdamW with linear warmup/decay.
+gradient clipping at 1.0). Both use BCE-with-logits and the one loop of ``trainer.py`` (AdamW with
+linear warmup/decay); this module only says which parameters train and how batches are drawn.
 
 Design decision: one ``Log`` object sees every step and every epoch, so the training record
 (loss per step, dev macro-F1 per epoch) and a live caller's progress and cancel hook are fed
@@ -18,11 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from transformers import get_linear_schedule_with_warmup
 
 from components.core.classifier import encode_batches, pad_batch
 from components.finetune.data import MultiLabelSplit
 from components.finetune.metrics import multilabel_metrics, sigmoid, tune_thresholds
+from components.finetune.trainer import Callback, Trainer, TrainerConfig
 
 __all__ = ["Log", "encode", "pos_weight", "train_encoder", "train_head"]
 
@@ -59,13 +60,41 @@ def encode(encoder, head, tokenizer, texts, args, pooled_only=False) -> np.ndarr
     return np.stack(rows)
 
 
-def _optimizer(params, args, steps):
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
-    return opt, get_linear_schedule_with_warmup(opt, int(args.warmup * steps), steps)
+def _config(args, steps: int, clip_norm: float | None = None) -> TrainerConfig:
+    return TrainerConfig(lr=args.lr, total_steps=steps, warmup_steps=int(args.warmup * steps),
+                         weight_decay=args.weight_decay, clip_norm=clip_norm)
 
 
-def _progress(total, desc, enabled):
-    return tqdm(total=total, desc=desc, disable=not enabled, mininterval=5, dynamic_ncols=True)
+class _Record(Callback):
+    """The training record's log: every step's loss, dev macro-F1 after every epoch."""
+
+    def __init__(self, log: Log, dev_probs: Callable[[], np.ndarray]) -> None:
+        self.log, self.dev_probs = log, dev_probs
+
+    def on_step(self, trainer: Trainer, loss: float) -> None:
+        self.log.step(loss)
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int) -> None:
+        self.log.epoch_end(self.dev_probs())
+
+
+class _Bar(Callback):
+    """The command line's progress bar (tqdm), with the epoch and a smoothed loss."""
+
+    def __init__(self, total: int, desc: str, enabled: bool) -> None:
+        self.bar = tqdm(total=total, desc=desc, disable=not enabled, mininterval=5, dynamic_ncols=True)
+        self.epoch, self.smooth = 1, None
+
+    def on_step(self, trainer: Trainer, loss: float) -> None:
+        self.smooth = loss if self.smooth is None else 0.98 * self.smooth + 0.02 * loss
+        self.bar.update(1)
+        self.bar.set_postfix(epoch=self.epoch, loss=f"{self.smooth:.4f}", refresh=False)
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int) -> None:
+        self.epoch = epoch + 2
+
+    def on_end(self, trainer: Trainer) -> None:
+        self.bar.close()
 
 
 def train_head(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_fn, log):
@@ -74,27 +103,21 @@ def train_head(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_fn, 
     y = torch.tensor(train.targets, dtype=torch.float32)
     gen = torch.Generator().manual_seed(args.seed)
     per_epoch = math.ceil(len(y) / args.batch_size)
-    opt, sched = _optimizer(head.parameters(), args, per_epoch * args.epochs)
     log.total = per_epoch * args.epochs
-    bar = _progress(per_epoch * args.epochs, "train head", args.progress)
-    head.train()
-    for epoch in range(args.epochs):
+
+    def batches(epoch: int):
         order = torch.randperm(len(y), generator=gen)
-        for s in range(0, len(y), args.batch_size):
-            idx = order[s:s + args.batch_size]
-            loss = loss_fn(head.classify(feats[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            log.step(loss.item())
-            bar.update(1)
-            bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.4f}", refresh=False)
+        return (order[s:s + args.batch_size] for s in range(0, len(y), args.batch_size))
+
+    @torch.no_grad()
+    def dev_probs() -> np.ndarray:
         head.eval()
-        with torch.no_grad():
-            log.epoch_end(sigmoid(head.classify(dev_feats).numpy()))
-        head.train()
-    bar.close()
+        return sigmoid(head.classify(dev_feats).numpy())
+
+    trainer = Trainer([{"params": list(head.parameters())}], _config(args, log.total),
+                      callbacks=[_Record(log, dev_probs), _Bar(log.total, "train head", args.progress)])
+    trainer.fit(args.epochs, batches, lambda idx: loss_fn(head.classify(feats[idx]), y[idx]), modules=[head])
+    head.train()
 
 
 def train_encoder(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_fn, log):
@@ -105,30 +128,17 @@ def train_encoder(encoder, head, tokenizer, train: MultiLabelSplit, args, loss_f
     per_epoch = math.ceil(len(ids) / args.batch_size)
     groups = [{"params": [p for p in encoder.parameters() if p.requires_grad]},
               {"params": list(head.parameters()), "lr": args.head_lr}]
-    params = groups[0]["params"] + groups[1]["params"]
-    opt, sched = _optimizer(groups, args, per_epoch * args.epochs)
     log.total = per_epoch * args.epochs
-    bar = _progress(per_epoch * args.epochs, f"train {args.method}", args.progress)
     pad = tokenizer.pad_token_id or 0
-    smooth = None
-    for epoch in range(args.epochs):
-        encoder.train()
-        head.train()
-        for idx in _batches(lengths, args.batch_size, rng):
-            x, m = pad_batch(ids, idx, pad)
-            logits = head(encoder(input_ids=x, attention_mask=m).last_hidden_state, m)
-            loss = loss_fn(logits, y[idx])
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            smooth = loss.item() if smooth is None else 0.98 * smooth + 0.02 * loss.item()
-            log.step(loss.item())
-            bar.update(1)
-            bar.set_postfix(epoch=epoch + 1, loss=f"{smooth:.4f}", refresh=False)
-        log.epoch_end(sigmoid(encode(encoder, head, tokenizer, log.dev.texts, args)))
-    bar.close()
+
+    def loss_of(idx) -> torch.Tensor:
+        x, m = pad_batch(ids, idx, pad)
+        return loss_fn(head(encoder(input_ids=x, attention_mask=m).last_hidden_state, m), y[idx])
+
+    record = _Record(log, lambda: sigmoid(encode(encoder, head, tokenizer, log.dev.texts, args)))
+    trainer = Trainer(groups, _config(args, log.total, clip_norm=1.0),
+                      callbacks=[record, _Bar(log.total, f"train {args.method}", args.progress)])
+    trainer.fit(args.epochs, lambda epoch: _batches(lengths, args.batch_size, rng), loss_of, modules=[encoder, head])
 
 
 @dataclass

@@ -59,6 +59,7 @@ class Row:
     size_bytes: int
     spec: str | None = None  # a layer-sweep row: the layer spec
     fit_only: bool = False  # the time is the fit alone (features were extracted once for the whole sweep)
+    epochs: int | None = None  # passes over the training split (None: not trained in epochs, e.g. lbfgs)
 
     @property
     def share(self) -> float:
@@ -118,7 +119,7 @@ def comparison(records: list[Record], layer_rows: list[Row]) -> list[Row]:
     """The recorded runs, then the layer sweep (best first)."""
     rows = [Row(method=r.method, kind="tune" if r.method in FINE_TUNING else "extract", macro_f1=r.test_macro_f1,
                 micro_f1=r.test_micro_f1, trained=r.trained, total=r.total, seconds=r.wall_seconds,
-                size_bytes=r.size_bytes) for r in records]
+                size_bytes=r.size_bytes, epochs=r.epochs) for r in records]
     return rows + sorted(layer_rows, key=lambda r: -r.macro_f1)
 
 

@@ -43,7 +43,7 @@ from components.ui.widgets import TabContext, TabHandle, csv_button, examples
 
 TAB_ID = "finetune"
 TITLE = "tab_finetune"
-COLUMNS = ("method", "kind", "macro", "micro", "trained", "share", "time", "size")
+COLUMNS = ("method", "kind", "epochs", "macro", "micro", "trained", "share", "time", "size")
 SHIPPED, MINE = "shipped", "mine"
 EXAMPLES = ["Thank you so much for helping me with my homework!", "I'm worried the bus won't come and I'll miss "
             "my exam.", "Haha that's hilarious, thanks for sharing!", "我喜欢吃苹果。"]
@@ -65,7 +65,8 @@ def _row(row: Row, lang: str) -> list:
         time_text = t("ft_cmp_minutes", lang, minutes=row.seconds / 60)
     else:
         time_text = t("ft_cmp_seconds", lang, seconds=row.seconds)
-    return [name, t(f"ft_cmp_kind_{row.kind}", lang), round(row.macro_f1, 3), round(row.micro_f1, 3),
+    epochs = "—" if row.epochs is None else row.epochs
+    return [name, t(f"ft_cmp_kind_{row.kind}", lang), epochs, round(row.macro_f1, 3), round(row.micro_f1, 3),
             f"{row.trained:,}", f"{100 * row.share:.2f}%", time_text, _size(row.size_bytes)]
 
 
@@ -95,7 +96,8 @@ def result_markdown(p: Progress, lang: str) -> str:
         s = p.summary
         done = t("ft_live_done", lang, seconds=s["seconds"], method=method_name(s["method"], lang),
                  examples=s["examples"], rate=s["examples_per_second"], trained=s["parameters"]["trained"],
-                 total=s["parameters"]["total"], dev=s["dev_examples"], before=s["before"], after=s["after"])
+                 total=s["parameters"]["total"], scored=s["dev_examples"] - s["dev_examples"] // 2,
+                 tuned=s["dev_examples"] // 2, before=s["before"], after=s["after"])
         return f"{done}\n\n{t('ft_live_yours', lang)}"
     return t("ft_live_before", lang, before=p.before) if p.before is not None else ""
 

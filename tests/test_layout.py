@@ -1,0 +1,90 @@
+"""The house's rules, checked on the source: no import cycle in components/, the optimiser stepped
+in one module only, and tests and benchmarks apart (each may import the package, never the other)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every module this file imports, at module level or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+def graph(folder: str) -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in (REPO / folder).rglob("*.py")}
+    return {name: {m for m in imports(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected component of more than one module (Tarjan)."""
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in edges:
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycle_in_components():
+    assert cycles(graph("components")) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    # control: two modules importing each other (even lazily, inside a function) are a cycle
+    assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+
+
+def optimizer_steps(path: Path) -> int:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr == "step" and "opt" in ast.unparse(node.func.value).lower())
+
+
+def test_the_optimiser_steps_only_in_the_trainer():
+    stepping = sorted(str(p.relative_to(REPO)) for p in (REPO / "components").rglob("*.py") if optimizer_steps(p))
+    assert stepping == ["components/finetune/trainer.py"]
+
+
+def test_the_step_check_sees_an_optimiser_step(tmp_path):
+    # control
+    source = tmp_path / "loop.py"
+    source.write_text("def fit(opt):\n    opt.zero_grad()\n    self.optimizer.step()\n", encoding="utf-8")
+    assert optimizer_steps(source) == 1
