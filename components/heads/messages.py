@@ -28,9 +28,9 @@ register({
     "heads_too_many": ("The corpus has {n} lines; at most {cap} are measured at once. Remove some lines.",
                        "语料有 {n} 行；一次最多测量 {cap} 行。请删去一些行。"),
     "heads_no_attentions": (
-        "Model '{name}' returns no attention weights, so its heads cannot be measured. Choose a BERT model "
+        "Model '{model}' returns no attention weights, so its heads cannot be measured. Choose a BERT model "
         "from the menu.",
-        "模型“{name}”不返回注意力权重，因此无法测量它的注意力头。请从菜单中选择一个 BERT 模型。"),
+        "模型“{model}”不返回注意力权重，因此无法测量它的注意力头。请从菜单中选择一个 BERT 模型。"),
     "heads_truncated": (
         "{n} sentence(s) are longer than the model reads ({limit} tokens) and were cut at that length: line(s) "
         "{lines}.",
