@@ -22,6 +22,7 @@ PAPER_MODELS = ("bert-base-uncased",)
 COLOURS = {"cls": "#1f77b4", "sep": "#d62728", "punct": "#2ca02c", "self": "#9467bd", "prev": "#ff7f0e",
            "next": "#17becf", "broad": "#d9d9d9"}
 # Clark et al. (2019), as stated in their text: layers (from 1) of >50% previous/next-token heads, [SEP] layers
+PAPER_TITLE = "What Does BERT Look At? An Analysis of BERT's Attention"
 PAPER = {"sep": (6, 7, 8, 9, 10), "prev": (2, 4, 7, 8), "next": (1, 2, 2, 3, 6)}
 
 
@@ -44,7 +45,8 @@ def roles_figure(roles: HeadRoles, lang: str) -> go.Figure:
     for layer in range(roles.n_layers):
         row = []
         for head in range(roles.n_heads):
-            lines = [t("heads_hover", lang, layer=layer + 1, head=head + 1, role=role_name(roles.role(layer, head), lang))]
+            role = role_name(roles.role(layer, head), lang)
+            lines = [t("heads_hover", lang, layer=layer + 1, head=head + 1, role=role)]
             lines += [f"{_stat_name(s, lang)}: {roles.means[layer, head, k]:.3f}" for k, s in enumerate(STATS)]
             row.append("<br>".join(safe_label(line, 80) for line in lines))
         hover.append(row)
@@ -94,9 +96,10 @@ def compare_markdown(roles: HeadRoles, lang: str) -> str:
         return ", ".join(str(v) for v in values) or t("heads_none", lang)
 
     rows = [t("heads_compare_header", lang)]
-    for key, ours in (("sep", sep_layers), ("prev", _layers_with(roles, "prev")), ("next", _layers_with(roles, "next"))):
+    ours_by_key = {"sep": sep_layers, "prev": _layers_with(roles, "prev"), "next": _layers_with(roles, "next")}
+    for key, ours in ours_by_key.items():
         rows.append(f"| {t(f'heads_compare_{key}', lang)} | {fmt(PAPER[key])} | {fmt(ours)} |")
-    return t("heads_paper", lang) + "\n\n" + "\n".join(rows)
+    return t("heads_paper", lang, title=PAPER_TITLE) + "\n\n" + "\n".join(rows)
 
 
 def attention_link(model: str, text: str, layer: int, head: int) -> str:

@@ -21,7 +21,8 @@ register({
     "heads_run": ("Measure the heads", "测量注意力头"),
     "heads_grid_label": ("Role of every head", "每个注意力头的分工"),
     "heads_layers_label": ("Where each layer's attention goes", "每一层的注意力流向"),
-    "heads_table_label": ("Each head on the sentence where its role is strongest", "每个注意力头在其分工最明显的句子上"),
+    "heads_table_label": ("Each head on the sentence where its role is strongest",
+                          "每个注意力头在其分工最明显的句子上"),
     "heads_progress": ("Reading the corpus", "正在读取语料"),
     "heads_empty": ("The corpus is empty. Paste at least one sentence, one a line, or choose the built-in corpus.",
                     "语料是空的。请至少粘贴一个句子（每行一句），或选择内置语料。"),
@@ -47,12 +48,12 @@ register({
         "These numbers are measured on our corpus with this model; no published figures are shown for it.",
         "这些数字是用这个模型在我们的语料上测得的；这个模型没有可对照的已发表结果。"),
     "heads_paper": (
-        "**Beside ours: Clark et al. (2019), *What Does BERT Look At? An Analysis of BERT's Attention*** "
+        "**Beside ours: Clark et al. (2019), *{title}*** "
         "(BlackboxNLP; BERT-base over 1,000 Wikipedia segments). The paper reports: over half of the attention in "
         "layers 6–10 goes to [SEP]; early heads attend to [CLS]; deep heads to periods and commas; a few heads "
         "put more than half of their attention on the previous token (in layers 2, 4, 7, 8) or on the next token "
         "(in layers 1, 2, 2, 3, 6).",
-        "**对照：Clark 等（2019），《What Does BERT Look At? An Analysis of BERT's Attention》**"
+        "**对照：Clark 等（2019），《{title}》**"
         "（BlackboxNLP；BERT-base，1000 段维基百科文本）。论文报告：第 6–10 层一半以上的注意力给了 [SEP]；"
         "浅层的注意力头关注 [CLS]；深层的头关注句号和逗号；少数头把一半以上的注意力放在前一个词元上"
         "（第 2、4、7、8 层）或后一个词元上（第 1、2、2、3、6 层）。"),

@@ -22,6 +22,7 @@ from components.ui.widgets import TabContext, TabHandle
 TAB_ID = "heads"
 TITLE = "tab_heads"
 SOURCES = ("builtin", "own")
+PROGRESS = gr.Progress()  # Gradio finds the progress bar by this default; one instance serves every call
 
 
 def summary_markdown(roles, lang: str) -> str:
@@ -35,7 +36,7 @@ def summary_markdown(roles, lang: str) -> str:
 
 def heads_endpoint(services: Services):
     @user_errors
-    def heads(source: str, own: str, model_name: str, lang: str = "en", progress=gr.Progress()):
+    def heads(source: str, own: str, model_name: str, lang: str = "en", progress=PROGRESS):
         model = services.model(model_name)
         sentences = parse_corpus(own) if source == "own" else None
 
