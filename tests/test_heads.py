@@ -218,5 +218,15 @@ def test_minilm_has_a_previous_token_head_in_layer_one(minilm):
 
 def test_heads_endpoint_through_the_app(client, tiny_en_dir):
     summary, grid, layers, compare, table = client.predict(
-        "own", "\n".join(SENTENCES), str(tiny_en_dir), "en", api_name="/heads")
+        "\n".join(SENTENCES), str(tiny_en_dir), "en", api_name="/heads")
     assert "9 sentences" in summary and "?tab=attention" in table
+
+
+def test_the_tab_says_its_cap_and_its_corpora_sizes():
+    from components.core.messages import t
+    from components.heads.compute import MAX_SENTENCES, builtin_corpus
+
+    assert f"{MAX_SENTENCES:,}" in t("heads_own", "en") and str(MAX_SENTENCES) in t("heads_own", "zh")
+    assert str(len(builtin_corpus("en"))) in t("heads_fill_en", "en")
+    assert str(len(builtin_corpus("zh"))) in t("heads_fill_zh", "zh")
+    assert len(builtin_corpus("en")) >= 200 and len(builtin_corpus("zh")) >= 200

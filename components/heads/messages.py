@@ -13,11 +13,14 @@ register({
         "单个句子的热力图无法说明一种模式是**注意力头的习惯**，还是这个句子的偶然。这里在整个语料上测量每个注意力头："
         "每个词元的注意力有多少给了 [CLS]、[SEP]、标点、它自己、前一个词元和后一个词元，以及注意力有多分散"
         "（熵，单位为奈特）。每个句子单独读入，形式为 [CLS] 句子 [SEP]；各比例对所有句子的所有词元取平均。"),
-    "heads_source": ("Corpus", "语料"),
-    "heads_source_builtin": ("Built-in corpus (in the model's language)", "内置语料（模型所用的语言）"),
-    "heads_source_own": ("Our own sentences", "我们自己的句子"),
-    "heads_own": ("Our sentences, one a line (at most 1,000 lines; longer lines are cut where the model stops reading)",
-                  "我们的句子，每行一句（最多 1000 行；过长的行会在模型读取的长度处截断）"),
+    "heads_source": ("Fill the box with a built-in corpus (written for BERT Lens)",
+                     "用内置语料填入下面的框（为 BERT 透镜编写）"),
+    "heads_fill_en": ("English, 208 sentences", "英文，208 句"),
+    "heads_fill_zh": ("Chinese, 210 sentences (for a Chinese model)", "中文，210 句（用于中文模型）"),
+    "heads_own": ("The corpus, one sentence a line: edit it or paste the class's own (at most 1,000 lines; "
+                  "longer lines are cut where the model stops reading)",
+                  "语料，每行一句：可以修改，也可以粘贴全班自己的句子"
+                  "（最多 1000 行；过长的行会在模型读取的长度处截断）"),
     "heads_run": ("Measure the heads", "测量注意力头"),
     "heads_grid_label": ("Role of every head", "每个注意力头的分工"),
     "heads_layers_label": ("Where each layer's attention goes", "每一层的注意力流向"),

@@ -14,14 +14,14 @@ import gradio as gr
 from components.core.messages import t
 from components.core.services import Services
 from components.core.text import MAX_CHARS
-from components.heads.compute import ROLE_THRESHOLD, ROLES, head_roles, parse_corpus
+from components.heads.compute import ROLE_THRESHOLD, ROLES, builtin_corpus, head_roles, parse_corpus
 from components.heads.figures import compare_markdown, layers_figure, role_name, roles_figure, strongest_table
 from components.ui.errors import show_warnings, user_errors
 from components.ui.widgets import TabContext, TabHandle
 
 TAB_ID = "heads"
 TITLE = "tab_heads"
-SOURCES = ("builtin", "own")
+CORPORA = ("en", "zh")
 PROGRESS = gr.Progress()  # Gradio finds the progress bar by this default; one instance serves every call
 
 
@@ -36,9 +36,9 @@ def summary_markdown(roles, lang: str) -> str:
 
 def heads_endpoint(services: Services):
     @user_errors
-    def heads(source: str, own: str, model_name: str, lang: str = "en", progress=PROGRESS):
+    def heads(corpus: str, model_name: str, lang: str = "en", progress=PROGRESS):
         model = services.model(model_name)
-        sentences = parse_corpus(own) if source == "own" else None
+        sentences = parse_corpus(corpus)
 
         def report(done: int, total: int) -> None:
             progress(done / max(total, 1), desc=t("heads_progress", lang))
@@ -54,10 +54,11 @@ def heads_endpoint(services: Services):
 def build(ctx: TabContext) -> TabHandle:
     i18n = ctx.i18n
     gr.Markdown(i18n("heads_intro"))
-    source = gr.Radio([(i18n("heads_source_builtin"), "builtin"), (i18n("heads_source_own"), "own")],
-                      value="builtin", label=i18n("heads_source"), elem_id="heads-source")
-    own = gr.Textbox(lines=6, max_length=MAX_CHARS, label=i18n("heads_own"),
-                     elem_id="heads-own")
+    # the box *is* the corpus: filled with a built-in one, edited or replaced by the class's own sentences
+    choice = gr.Radio([(i18n("heads_fill_en"), "en"), (i18n("heads_fill_zh"), "zh")], value="en",
+                      label=i18n("heads_source"), elem_id="heads-fill")
+    corpus = gr.Textbox("\n".join(builtin_corpus("en")), lines=8, max_lines=14, max_length=MAX_CHARS,
+                        label=i18n("heads_own"), elem_id="heads-corpus")
     run = gr.Button(i18n("heads_run"), variant="primary", elem_id="heads-run")
     summary = gr.Markdown(elem_id="heads-summary")
     grid = gr.Plot(label=i18n("heads_grid_label"), elem_id="heads-grid")
@@ -65,10 +66,10 @@ def build(ctx: TabContext) -> TabHandle:
     layers = gr.Plot(label=i18n("heads_layers_label"), elem_id="heads-layers")
     with gr.Accordion(i18n("heads_table_label"), open=True):
         table = gr.Markdown(elem_id="heads-table")
+    choice.input(lambda language: "\n".join(builtin_corpus(language)), [choice], [corpus], api_name=False)
     fn = heads_endpoint(ctx.services)
-    inputs, outputs = [source, own, ctx.model, ctx.lang], [summary, grid, layers, compare, table]
+    inputs, outputs = [corpus, ctx.model, ctx.lang], [summary, grid, layers, compare, table]
     ctx.model_event(run.click, fn, inputs, outputs, api_name="heads")
-    return TabHandle(fields={"source": source}, run=(fn, inputs, outputs))
+    return TabHandle(fields={}, run=(fn, inputs, outputs))
 
-
-__all__ = ["SOURCES", "TAB_ID", "TITLE", "build", "heads_endpoint", "summary_markdown"]
+__all__ = ["CORPORA", "TAB_ID", "TITLE", "build", "heads_endpoint", "summary_markdown"]
