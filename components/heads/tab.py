@@ -1,0 +1,75 @@
+"""The Head roles tab: every head measured over a corpus (built-in or the class's own sentences).
+
+Heavy work (one pass over up to ``MAX_SENTENCES`` sentences) with a progress bar; the result is
+cached on disk, so the second class gets it at once. Clicking through to a head is a deep link to
+the Attention tab on the sentence where that head's role is strongest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import gradio as gr
+
+from components.core.messages import t
+from components.core.services import Services
+from components.core.text import MAX_CHARS
+from components.heads.compute import ROLE_THRESHOLD, ROLES, builtin_corpus, head_roles, parse_corpus
+from components.heads.figures import compare_markdown, layers_figure, role_name, roles_figure, strongest_table
+from components.ui.errors import show_warnings, user_errors
+from components.ui.widgets import TabContext, TabHandle
+
+TAB_ID = "heads"
+TITLE = "tab_heads"
+CORPORA = ("en", "zh")
+PROGRESS = gr.Progress()  # Gradio finds the progress bar by this default; one instance serves every call
+
+
+def summary_markdown(roles, lang: str) -> str:
+    counts = Counter(roles.role(layer, head) for layer in range(roles.n_layers) for head in range(roles.n_heads))
+    listed = ", ".join(f"{role_name(r, lang)} {counts[r]}" for r in ROLES if counts[r])
+    source = t("heads_source_cached" if roles.from_disk else "heads_source_measured", lang)
+    return (t("heads_summary", lang, model=roles.model_name, sentences=f"{len(roles.sentences):,}",
+              tokens=f"{roles.tokens:,}", source=source, threshold=ROLE_THRESHOLD)
+            + " " + t("heads_counts", lang, counts=listed))
+
+
+def heads_endpoint(services: Services):
+    @user_errors
+    def heads(corpus: str, model_name: str, lang: str = "en", progress=PROGRESS):
+        model = services.model(model_name)
+        sentences = parse_corpus(corpus)
+
+        def report(done: int, total: int) -> None:
+            progress(done / max(total, 1), desc=t("heads_progress", lang))
+
+        roles = head_roles(model, sentences, progress=report)
+        show_warnings(roles.warnings(), lang)
+        return (summary_markdown(roles, lang), roles_figure(roles, lang), layers_figure(roles, lang),
+                compare_markdown(roles, lang), strongest_table(roles, lang))
+
+    return heads
+
+
+def build(ctx: TabContext) -> TabHandle:
+    i18n = ctx.i18n
+    gr.Markdown(i18n("heads_intro"))
+    # the box *is* the corpus: filled with a built-in one, edited or replaced by the class's own sentences
+    choice = gr.Radio([(i18n("heads_fill_en"), "en"), (i18n("heads_fill_zh"), "zh")], value="en",
+                      label=i18n("heads_source"), elem_id="heads-fill")
+    corpus = gr.Textbox("\n".join(builtin_corpus("en")), lines=8, max_lines=14, max_length=MAX_CHARS,
+                        label=i18n("heads_own"), elem_id="heads-corpus")
+    run = gr.Button(i18n("heads_run"), variant="primary", elem_id="heads-run")
+    summary = gr.Markdown(elem_id="heads-summary")
+    grid = gr.Plot(label=i18n("heads_grid_label"), elem_id="heads-grid")
+    compare = gr.Markdown(elem_id="heads-compare")
+    layers = gr.Plot(label=i18n("heads_layers_label"), elem_id="heads-layers")
+    with gr.Accordion(i18n("heads_table_label"), open=True):
+        table = gr.Markdown(elem_id="heads-table")
+    choice.input(lambda language: "\n".join(builtin_corpus(language)), [choice], [corpus], api_name=False)
+    fn = heads_endpoint(ctx.services)
+    inputs, outputs = [corpus, ctx.model, ctx.lang], [summary, grid, layers, compare, table]
+    ctx.model_event(run.click, fn, inputs, outputs, api_name="heads")
+    return TabHandle(fields={}, run=(fn, inputs, outputs))
+
+__all__ = ["CORPORA", "TAB_ID", "TITLE", "build", "heads_endpoint", "summary_markdown"]
