@@ -22,3 +22,59 @@ register({
     "ev_empty_text": ("Line {line}: the text is empty.", "第 {line} 行：文本是空的。"),
     "ev_no_rows": ("The file has a header but no rows to evaluate.", "文件只有表头，没有可评估的行。"),
 })
+
+register({
+    "ev_panel": ("Evaluate a classifier, label by label", "逐个标签评估分类器"),
+    "ev_intro": ("Score a classifier on many sentences at once: precision, recall and F1 of every emotion (click a "
+                 "column to sort), which emotions it confuses, and the sentences it gets wrong. Bring your own data: "
+                 "a CSV/TSV with the columns `text` and `labels` (names or ids joined by `,` `;` or `|`) or JSONL "
+                 "lines with the fields `text` and `labels` (a list), at most 5,000 rows. The file is read once and "
+                 "not kept.",
+                 "一次在许多句子上给分类器打分：每种情绪的精确率、召回率和 F1（点击列名排序）、"
+                 "它混淆了哪些情绪，以及它判错的句子。"
+                 "也可以用你们自己的数据：含 `text` 和 `labels` 两列的 CSV/TSV（标签名或编号，用 `,` `;` 或 `|` "
+                 "分隔），或每行含 `text` 和 `labels`（列表）字段的 JSONL，最多 5,000 行。文件只读取一次，"
+                 "不会保存。"),
+    "ev_which": ("Classifier", "分类器"),
+    "ev_shipped": ("the shipped classifier", "自带的分类器"),
+    "ev_mine": ("this browser's own (trained above)", "本浏览器自己的（上面训练的）"),
+    "ev_source": ("Data", "数据"),
+    "ev_source_test": ("GoEmotions test split (a seeded sample)", "GoEmotions 测试集（固定种子抽样）"),
+    "ev_source_upload": ("my file", "我的文件"),
+    "ev_file": ("Your file (.csv, .tsv, .jsonl)", "你的文件（.csv、.tsv、.jsonl）"),
+    "ev_filter": ("Classroom filter: hide sentences with offensive words", "课堂过滤：隐藏含冒犯性词语的句子"),
+    "ev_run": ("Evaluate", "评估"),
+    "ev_label": ("Show the mistakes on this label", "显示这个标签上的错误"),
+    "ev_table": ("Per label (click a column to sort)", "各标签（点击列名排序）"),
+    "ev_col_label": ("label", "标签"),
+    "ev_col_precision": ("precision", "精确率"),
+    "ev_col_recall": ("recall", "召回率"),
+    "ev_col_f1": ("F1", "F1"),
+    "ev_col_support": ("support", "样本数"),
+    "ev_col_threshold": ("threshold", "阈值"),
+    "ev_summary": ("**{n:,} sentences** ({source}): macro-F1 **{macro:.3f}** (the mean of the {labels} labels' F1), "
+                   "micro-F1 **{micro:.3f}** (every decision counted together).",
+                   "**{n:,} 个句子**（{source}）：宏平均 F1 **{macro:.3f}**（{labels} 个标签 F1 的平均），"
+                   "微平均 F1 **{micro:.3f}**（所有判断合在一起计算）。"),
+    "ev_no_file": ("Upload a file first (or choose the GoEmotions test split).",
+                   "请先上传文件（或选择 GoEmotions 测试集）。"),
+    "ev_no_mine": ("This browser has no classifier of its own yet: train one above, or choose the shipped one.",
+                   "本浏览器还没有自己的分类器：请先在上面训练一个，或选择自带的分类器。"),
+    "ev_no_data": ("The GoEmotions test split is not on this server ({path}); upload a file instead.",
+                   "服务器上没有 GoEmotions 测试集（{path}）；请改为上传文件。"),
+    "ev_run_first": ("Press Evaluate first.", "请先点击“评估”。"),
+    "ev_misses": ("Misses of {label} (true, not predicted): {n}", "{label} 的漏判（真实有、未预测）：{n} 个"),
+    "ev_alarms": ("False alarms of {label} (predicted, not true): {n}", "{label} 的误报（预测有、真实无）：{n} 个"),
+    "ev_hidden": ("The classroom filter hid {n} sentence(s) with offensive words; switch it off to see them.",
+                  "课堂过滤隐藏了 {n} 个含冒犯性词语的句子；关闭过滤即可看到。"),
+    "ev_score": ("score", "分数"),
+    "ev_sentence": ("sentence", "句子"),
+    "ev_open": ("open", "打开"),
+    "ev_predict": ("Predict", "预测"),
+    "ev_explain": ("Explain", "解释"),
+    "ev_fig_title": ("True labels (rows) against predicted labels (columns): sentences counted",
+                     "真实标签（行）对预测标签（列）：句子数"),
+    "ev_fig_true": ("true label", "真实标签"),
+    "ev_fig_pred": ("predicted label", "预测标签"),
+    "ev_fig_hover": ("true {true}, predicted {pred}: {n} sentences", "真实 {true}，预测 {pred}：{n} 个句子"),
+})
