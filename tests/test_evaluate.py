@@ -120,6 +120,38 @@ def tiny_classifier(tmp_path_factory):
     return load_classifier(result.out)
 
 
+@pytest.fixture(scope="module")
+def app(tiny_classifier):
+    from components.core.services import AppConfig
+    from tests.serving import serve
+
+    base = str(tiny_classifier.info["base_model"])
+    config = AppConfig(models=(base,), default_model=base, classifier=str(tiny_classifier.directory),
+                       warm_up=False, concurrency=2, live_training=False)
+    with serve(config, max_size=20) as demo:
+        yield demo
+
+
+def test_app_evaluates_an_uploaded_csv_label_by_label(app, tmp_path):
+    from gradio_client import Client, handle_file
+
+    data = tmp_path / "class.csv"
+    data.write_text("text,labels\n<b>the bank of the river</b>,money|water\nfish in muddy water,water\n"
+                    "my loan and deposit,money\nthe river shore,water\n", encoding="utf-8")
+    client = Client(app.local_url, verbose=False)
+    summary, table, _plot, label, mistakes = client.predict("shipped", "upload", handle_file(str(data)), True,
+                                                            api_name="/evaluate")
+    assert "**4 sentences**" in summary
+    assert [r[0] for r in table["data"]] == ["money", "water"] and [r[4] for r in table["data"]] == [2, 3]
+    assert label["value"] in {"money", "water"}
+    assert "<b>the bank" not in mistakes  # markup shown as text
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sentence,emotion\nhi,joy\n", encoding="utf-8")
+    with pytest.raises(Exception, match="columns are: sentence, emotion"):
+        client.predict("shipped", "upload", handle_file(str(bad)), True, api_name="/evaluate")
+    client.close()
+
+
 @pytest.mark.minilm
 def test_cli_scores_every_row_of_a_150_row_jsonl(tmp_path, capsys):
     from components.cli import main
