@@ -168,3 +168,16 @@ def test_cli_scores_every_row_of_a_150_row_jsonl(tmp_path, capsys):
     assert all("threshold" in v for v in m["per_label"].values())
     assert m["macro_f1"] == pytest.approx(np.mean([v["f1"] for v in m["per_label"].values()]))
     assert 0 < m["micro_f1"] <= 1
+
+
+def test_mistakes_show_markup_as_text_link_to_predict_and_say_what_the_filter_hid():
+    from components.evaluate.compute import Evaluation
+    from components.evaluate.tab import mistakes_html
+
+    texts = ("<img src=x onerror=alert(1)>", "what a shit day", "thank you")
+    ev = Evaluation(texts, np.array([[1], [1], [0]]), np.array([[0.1], [0.2], [0.9]]), np.array([[0], [0], [1]]),
+                    ("joy",), np.array([0.5]))
+    html = mistakes_html(ev, "joy", True, "en")
+    assert "<img" not in html and "&lt;img src=x" in html
+    assert "?tab=predict&amp;text=thank+you" in html and "hid 1 sentence" in html and "shit" not in html
+    assert "shit" in mistakes_html(ev, "joy", False, "en")  # negative control: filter off shows the row

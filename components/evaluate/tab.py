@@ -46,7 +46,7 @@ def _data(source: str, file: str | None, labels):
     if not (GOEMOTIONS / "test.tsv").is_file():
         raise UserError("ev_no_data", path=str(GOEMOTIONS))
     ds = load_dataset(str(GOEMOTIONS), "test", label_names=labels).sample(TEST_SAMPLE, 42)
-    return ds.texts, ds.targets, f"GoEmotions test, {len(ds)}"
+    return ds.texts, ds.targets, None
 
 
 def _frame(m: dict, lang: str) -> dict:
@@ -94,7 +94,8 @@ def evaluate_endpoint(services: Services):
         texts, targets, name = _data(source, file, classifier.labels)
         ev = evaluate_texts(classifier, texts, targets, progress=lambda done, total: progress(done / total))
         m = per_label_metrics(ev.targets, ev.preds, ev.labels, ev.thresholds)
-        summary = t("ev_summary", lang, n=m["n_examples"], source=escape(name, markdown=True), macro=m["macro_f1"],
+        where = escape(name, markdown=True) if name else t("ev_source_sample", lang, n=len(texts))
+        summary = t("ev_summary", lang, n=m["n_examples"], source=where, macro=m["macro_f1"],
                     micro=m["micro_f1"], labels=len(ev.labels))
         worst = min(m["per_label"], key=lambda n: m["per_label"][n]["f1"])
         choices = [(label_text(n, lang), n) for n in ev.labels]
