@@ -58,8 +58,10 @@ def add_evaluate_parser(subparsers) -> argparse.ArgumentParser:
                               description="Evaluate a classifier with its saved per-label thresholds.")
     p.add_argument("--classifier", default=str(SHIPPED_CLASSIFIER),
                    help="classifier directory or *ForSequenceClassification model (default: the shipped one)")
-    p.add_argument("--data", required=True, help="same sources as `train --data`")
-    p.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    p.add_argument("--data", required=True, help="same sources as `train --data`; a .csv/.tsv/.jsonl file (header "
+                   "text,labels) without --split is scored whole, every row")
+    p.add_argument("--split", default=None, choices=("train", "dev", "test"),
+                   help="split of a dataset directory or file family (default: test; a single file: all rows)")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--max-examples", type=int, default=None, metavar="N",
                    help="score N examples of the split chosen by a seeded shuffle (--seed)")
@@ -86,22 +88,43 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate(classifier_path: str, data: str, split: str = "test", batch_size: int = 64,
+WHOLE_FILE = (".csv", ".tsv", ".jsonl", ".ndjson")
+
+
+def evaluate(classifier_path: str, data: str, split: str | None = "test", batch_size: int = 64,
              max_examples: int | None = None, seed: int = 42) -> dict:
     """Metrics of a classifier on a split, with its own thresholds (argmax for single-label models).
 
     The split is read with the classifier's label names (columns by name; a label the
     classifier does not know is refused), truncated at the classifier's own max_length.
+    ``split=None`` with an existing .csv/.tsv/.jsonl file scores every row of that file
+    (``evaluate.reader``); otherwise ``None`` means the test split.
     """
+    from pathlib import Path
+
+    import numpy as np
+
     from components.core.classifier import decide, load_classifier, predict_texts
+    from components.evaluate.compute import per_label_metrics
     from components.finetune.data import load_dataset
-    from components.finetune.metrics import multilabel_metrics
 
     clf = load_classifier(classifier_path)
-    ds = load_dataset(data, split, label_names=clf.labels).sample(max_examples, seed)
-    probs = predict_texts(clf, ds.texts, batch_size=batch_size)
-    metrics = multilabel_metrics(ds.targets, decide(clf, probs), ds.label_names)
-    metrics.update(classifier=str(clf.directory or classifier_path), data=ds.source, split=split,
+    path = Path(str(data)).expanduser()
+    if split is None and path.is_file() and path.suffix.lower() in WHOLE_FILE:
+        from components.evaluate.reader import read_table
+
+        ds = read_table(path.read_bytes(), path.name, clf.labels, max_rows=None, max_bytes=None)
+        texts, targets, source = ds.texts, ds.targets, str(path)
+        if max_examples and max_examples < len(texts):
+            keep = np.sort(np.random.default_rng(seed).permutation(len(texts))[:max_examples])
+            texts, targets = tuple(texts[i] for i in keep), targets[keep]
+    else:
+        split = split or "test"
+        ds = load_dataset(data, split, label_names=clf.labels).sample(max_examples, seed)
+        texts, targets, source = ds.texts, ds.targets, ds.source
+    probs = predict_texts(clf, texts, batch_size=batch_size)
+    metrics = per_label_metrics(targets, decide(clf, probs), clf.labels, clf.thresholds)
+    metrics.update(classifier=str(clf.directory or classifier_path), data=source, split=split or "all",
                    multi_label=clf.multi_label)
     return metrics
 
@@ -114,9 +137,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
     print(f"{m['classifier']} on {m['data']} ({m['n_examples']} rows)")
     for k in ("macro_f1", "micro_f1", "macro_precision", "macro_recall", "subset_accuracy", "hamming_loss"):
         print(f"  {k:16s} {m[k]:.4f}")
-    print(f"  {'label':16s} {'P':>6s} {'R':>6s} {'F1':>6s} {'support':>8s}")
+    print(f"  {'label':16s} {'P':>6s} {'R':>6s} {'F1':>6s} {'support':>8s} {'thresh':>6s}")
     for name, v in m["per_label"].items():
-        print(f"  {name:16s} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['support']:8d}")
+        print(f"  {name:16s} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['support']:8d} "
+              f"{v['threshold']:6.2f}")
     return 0
 
 

@@ -17,6 +17,7 @@ import gradio as gr
 from components.core.messages import UserError, render, t
 from components.core.services import Services
 from components.core.text import MAX_CHARS, escape
+from components.evaluate.tab import evaluate_panel
 from components.finetune import changes as changes_mod
 from components.finetune.changes import compare, token_cosines
 from components.finetune.figures import (
@@ -239,6 +240,7 @@ def build(ctx: TabContext) -> TabHandle:
         js = gr.Plot(show_label=False, elem_id="finetune-js")
         cosine = gr.Plot(show_label=False, elem_id="finetune-cosine")
         examples([[e] for e in EXAMPLES], [text], i18n)
+    evaluate_panel(ctx)
     fn = changed_endpoint(services)
     inputs, outputs = [which, text, ctx.lang, ctx.session_classifier], [summary, cka, js, lora, cosine]
     ctx.model_event(run.click, fn, inputs, outputs, api_name="finetune_changes")
