@@ -65,6 +65,10 @@ BENCHMARKS: dict[str, Benchmark] = {
     "finetune_live": Benchmark("finetune_live_bench", "finetune_live",
                                "the live mini-run: seconds, memory, Predict's latency while it trains",
                                (), ("--budget", "64", "--memory-runs", "1", "--predict-calls", "2"), "8"),
+    "heads": Benchmark("heads_bench", "heads", "head roles over the built-in corpus: sentences/s vs a batched "
+                       "forward; the cached second call", (), ("--quick",), "3"),
+    "evaluate": Benchmark("evaluate_bench", "evaluate", "per-label evaluation of uploaded rows: rows/s vs a raw "
+                          "batched forward (5,000 rows)", (), ("--quick",), "5"),
     "summary": Benchmark("run_all", "summary",
                          "the one table: ratios vs the raw forward, bertviz bytes, start-up, 512 tokens, peak memory",
                          (), ("--repeats", "1", "--long-repeats", "1", "--skip-startup"), "6"),

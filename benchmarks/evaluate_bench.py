@@ -77,6 +77,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="500 rows instead of 5,000")
     result = run(quick=parser.parse_args().quick)
-    out = Path(__file__).resolve().parent / "results" / "evaluate.json"
+    from benchmarks.common import result_path
+
+    out = result_path("evaluate")
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))

@@ -29,8 +29,6 @@ import torch  # noqa: E402
 from components.core.models import load_model  # noqa: E402
 from components.heads import compute  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results" / "heads.json"
-
 
 def _forward_only(model, sentences: list[str]) -> float:
     tok, limit = model.tokenizer, int(model.max_length)
@@ -84,8 +82,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="64 sentences instead of the whole corpus")
     result = run(quick=parser.parse_args().quick)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    from benchmarks.common import result_path
+
+    result_path("heads").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
 
 
