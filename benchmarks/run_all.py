@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -102,11 +101,9 @@ def table(lines: list[tuple]) -> str:
 
 
 def machine() -> dict:
-    import gradio
-    import torch
+    from benchmarks.common import machine as common_machine
 
-    return {"platform": platform.platform(), "cpu_cores": os.cpu_count(), "python": platform.python_version(),
-            "torch": torch.__version__, "gradio": gradio.__version__, "torch_threads_in_process": 1,
+    return {**common_machine(), "torch_threads_in_process": 1,
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 

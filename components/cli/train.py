@@ -106,22 +106,21 @@ def evaluate(classifier_path: str, data: str, split: str | None = "test", batch_
 
     from components.core.classifier import decide, load_classifier, predict_texts
     from components.evaluate.compute import per_label_metrics
-    from components.finetune.data import load_dataset
+    from components.finetune.data import MultiLabelSplit, load_dataset
 
     clf = load_classifier(classifier_path)
     path = Path(str(data)).expanduser()
     if split is None and path.is_file() and path.suffix.lower() in WHOLE_FILE:
         from components.evaluate.reader import read_table
 
-        ds = read_table(path.read_bytes(), path.name, clf.labels, max_rows=None, max_bytes=None)
-        texts, targets, source = ds.texts, ds.targets, str(path)
-        if max_examples and max_examples < len(texts):
-            keep = np.sort(np.random.default_rng(seed).permutation(len(texts))[:max_examples])
-            texts, targets = tuple(texts[i] for i in keep), targets[keep]
+        table = read_table(path.read_bytes(), path.name, clf.labels, max_rows=None, max_bytes=None)
+        # the same seeded sample as a split's (``MultiLabelSplit.sample``, the rule of --max-examples)
+        ds = MultiLabelSplit(tuple(table.texts), np.asarray(table.targets), tuple(clf.labels), str(path))
     else:
         split = split or "test"
-        ds = load_dataset(data, split, label_names=clf.labels).sample(max_examples, seed)
-        texts, targets, source = ds.texts, ds.targets, ds.source
+        ds = load_dataset(data, split, label_names=clf.labels)
+    ds = ds.sample(max_examples, seed)
+    texts, targets, source = ds.texts, ds.targets, ds.source
     probs = predict_texts(clf, texts, batch_size=batch_size)
     metrics = per_label_metrics(targets, decide(clf, probs), clf.labels, clf.thresholds)
     metrics.update(classifier=str(clf.directory or classifier_path), data=source, split=split or "all",
