@@ -72,15 +72,6 @@ def in_fresh_process(code: str, numba_dir: Path) -> tuple[float, float]:
     return round(float(out.stdout.strip().splitlines()[-1]), 2), round(wall, 2)
 
 
-def movement(maps: list) -> float:
-    """Mean distance a point moves between adjacent layers, relative to the map's mean radius."""
-    steps = []
-    for before, after in zip(maps, maps[1:]):
-        radius = np.linalg.norm(after - after.mean(axis=0), axis=1).mean()
-        steps.append(np.linalg.norm(after - before, axis=1).mean() / max(radius, 1e-12))
-    return float(np.mean(steps))
-
-
 def map_quality(max_sets: int | None = None) -> dict:
     from sklearn.manifold import trustworthiness
 
@@ -117,7 +108,7 @@ def map_quality(max_sets: int | None = None) -> dict:
         for scheme in SCHEMES:
             result[scheme]["trust"].append([trustworthiness(stack[:, layer], maps[scheme][layer], n_neighbors=5,
                                                             metric="cosine") for layer in layers])
-            result[scheme]["movement"].append(movement(maps[scheme]))
+            result[scheme]["movement"].append(projection.movement(maps[scheme]))
             result[scheme]["seconds"].append(timings[scheme])
         print(f"  {key}: " + ", ".join(f"{s} {np.mean(result[s]['trust'][-1]):.3f} ({timings[s]:.1f}s)"
                                        for s in SCHEMES), flush=True)

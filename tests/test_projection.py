@@ -151,15 +151,13 @@ def test_numba_cache_dir_defaults_under_the_apps_cache(monkeypatch, tmp_path):
 
 @pytest.mark.minilm
 @pytest.mark.slow
-def test_the_alignment_scheme_is_as_faithful_as_aligned_umap_and_unaligned_fits(minilm, fresh_maps):
-    """The measured choice (benchmarks/polysemy_bench.py), on the bank set: aligning to the last layer keeps
-    every layer's map about as trustworthy as AlignedUMAP's and as fits that ignore the other layers, and
-    points move between layers as little as with AlignedUMAP (unaligned fits jump)."""
-    import warnings
-
+def test_aligned_layer_maps_keep_their_own_neighbours_and_move_far_less_than_unaligned_fits(minilm, fresh_maps):
+    """On the bank set, aligning every layer to the last one costs each layer's map little
+    trustworthiness against a fit of that layer alone, and points move between layers far less than
+    with unaligned fits (which jump). The comparison with umap-learn's AlignedUMAP over all eight sets is
+    a quality measurement: ``python -m benchmarks polysemy`` (its figures are in projection's docstring)."""
     from sklearn.manifold import trustworthiness
 
-    from benchmarks.polysemy_bench import movement
     from components.polysemy.sets import builtin_sets
     from components.polysemy.study import study
 
@@ -168,20 +166,13 @@ def test_the_alignment_scheme_is_as_faithful_as_aligned_umap_and_unaligned_fits(
     layers = range(stack.shape[1])
     ours = [projection.project_layer(stack, layer).coords for layer in layers]
     alone = [projection.project(stack[:, layer]).coords for layer in layers]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        aligned = numba_cache.import_umap().AlignedUMAP(
-            n_neighbors=10, min_dist=0.3, metric="cosine", random_state=projection.SEED, n_epochs=200).fit(
-            [stack[:, layer] for layer in layers], relations=[{i: i for i in range(len(stack))}] * (len(layers) - 1))
-    theirs = [np.asarray(e, dtype=np.float64) for e in aligned.embeddings_]
 
     def trust(maps):
         return np.array([trustworthiness(stack[:, layer], maps[layer], n_neighbors=5, metric="cosine")
                          for layer in layers])
 
-    assert trust(ours).mean() >= trust(theirs).mean() - 0.02
     assert (trust(ours) >= trust(alone) - 0.05).all()  # no layer pays much for being aligned to the last one
-    assert movement(ours) <= 2 * movement(theirs) and movement(alone) > 3 * movement(ours)
+    assert projection.movement(alone) > 3 * projection.movement(ours)
 
 
 def test_a_umap_fit_leaves_torchs_thread_budget_alone():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from components.attention.compute import VIEWS, attention_view, rollout
@@ -139,6 +139,7 @@ lines = st.lists(st.one_of(
 
 @SETTINGS
 @given(text=lines)
+@example(text="\x1b|0\x850|0")  # found on CI: a sense of one control character, and U+0085 ending a line
 def test_sentence_list_parser_raises_only_value_errors_naming_the_line(text):
     try:
         parsed = parse_lines(text)

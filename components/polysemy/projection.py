@@ -181,3 +181,13 @@ def start_warm_up() -> threading.Thread:
 
 def is_warm() -> bool:
     return _warm.is_set()
+
+
+def movement(maps: list[np.ndarray]) -> float:
+    """Mean distance a point moves between adjacent layers' maps, relative to the map's mean radius:
+    how much the layer slider makes points jump (measured by the benchmark and the tests)."""
+    steps = []
+    for before, after in zip(maps, maps[1:]):
+        radius = np.linalg.norm(after - after.mean(axis=0), axis=1).mean()
+        steps.append(np.linalg.norm(after - before, axis=1).mean() / max(radius, 1e-12))
+    return float(np.mean(steps))

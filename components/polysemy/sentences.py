@@ -64,11 +64,13 @@ def parse_lines(text: str | None) -> list[Line]:
         if len(lines) == MAX_SENTENCES:
             raise UserError("poly_too_many", line=number, most=MAX_SENTENCES)
         parts = [p.strip() for p in raw.split("|")]
-        if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+        # the sense is checked as it is kept: a control character alone normalises to nothing
+        sense = normalize_text(parts[0])[:80] if parts else ""
+        if len(parts) not in (2, 3) or not sense or not parts[1]:
             raise UserError("poly_line_format", line=number, raw=repr(raw[:80]))
         span = parse_span(parts[2], Msg("poly_where_span_line", line=number)) if len(parts) == 3 else None
         sentence = clean_text(parts[1], Msg("poly_what_sentence", line=number))
-        lines.append(Line(number, normalize_text(parts[0])[:80], sentence, span))
+        lines.append(Line(number, sense, sentence, span))
     if len(lines) < 2:
         raise UserError("poly_two_sentences")
     return lines
