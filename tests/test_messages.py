@@ -2,41 +2,79 @@
 
 from __future__ import annotations
 
-import importlib
+import ast
+import re
 from pathlib import Path
 
 import pytest
+import tomllib
 
-from components.core.messages import Msg, UserError, all_messages, keys_used, register, render
-from components.ui.shell import LESSONS
+from components.core.messages import Msg, UserError, all_messages, read_texts, render, texts_files
 from tests.browser import english_sentences
 
 REPO = Path(__file__).resolve().parents[1]
+KEY_CALLS = {"Msg", "UserError", "ModelUnavailable", "t", "i18n", "tr"}  # functions whose first argument is a key
 
 
-def load_every_lesson() -> dict[str, tuple[str, str]]:
-    for name in (*LESSONS, "core"):
-        for module in ("messages", "compute", "tab"):
-            try:
-                importlib.import_module(f"components.{name}.{module}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"components.{name}.{module}":
-                    raise
-    importlib.import_module("components.ui.shell")
-    for module in (REPO / "components" / "cli").glob("*.py"):
-        importlib.import_module(f"components.cli.{module.stem}")
-    return all_messages()
+def key_calls() -> list[tuple[str, int, ast.expr]]:
+    """(file, line, first argument) of every call in components/ that takes a message key."""
+    found = []
+    for path in sorted((REPO / "components").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args:
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in KEY_CALLS:
+                    found.append((str(path.relative_to(REPO)), node.lineno, node.args[0]))
+    return found
 
 
-def test_every_key_named_in_the_code_exists():
-    table = load_every_lesson()
-    sources = [p.read_text(encoding="utf-8") for p in (REPO / "components").rglob("*.py")]
-    missing = sorted(keys_used(sources) - set(table))
-    assert missing == []
+def string_literals() -> set[str]:
+    """Every string constant in the package's code and in the data files that name keys (assets/*.json)."""
+    found = set()
+    for path in (REPO / "components").rglob("*.py"):
+        found |= {n.value for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                  if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    for path in (REPO / "assets").rglob("*.json"):
+        found |= set(re.findall(r'"([a-z][a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_no_message_key_is_built_at_run_time():
+    built = [f"{path}:{line}" for path, line, arg in key_calls() if isinstance(arg, (ast.JoinedStr, ast.BinOp))
+             or (isinstance(arg, ast.Call) and getattr(arg.func, "attr", None) == "format")]
+    assert built == []
+
+
+def test_the_run_time_key_check_sees_an_f_string_key():
+    """Negative control of the test above: the check finds an f-string key when there is one."""
+    tree = ast.parse('t(f"attn_title_{view}", lang)')
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call))
+    assert isinstance(call.args[0], ast.JoinedStr)
+
+
+def test_every_key_named_in_the_code_exists_in_both_languages():
+    table = all_messages()
+    named = {arg.value for _, _, arg in key_calls() if isinstance(arg, ast.Constant) and isinstance(arg.value, str)}
+    assert len(named) > 300
+    assert sorted(named - set(table)) == []
+
+
+def test_every_key_in_the_texts_files_is_used():
+    table = all_messages()
+    unused = sorted(set(table) - string_literals())
+    assert unused == []
+
+
+def test_each_lesson_keeps_its_texts_beside_it_and_no_module_registers_any():
+    folders = {path.parent.name for path in texts_files()}
+    assert {"core", "ui", "predict", "explain", "attention", "heads", "tokens", "polysemy", "pretraining",
+            "finetune", "evaluate"} <= folders
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "components").rglob("*.py"))
+    assert "register({" not in sources and "import messages  # noqa" not in sources
 
 
 def test_no_chinese_text_is_an_english_sentence():
-    table = load_every_lesson()
+    table = all_messages()
     untranslated = {key: zh for key, (_en, zh) in table.items() if english_sentences(zh)}
     assert untranslated == {}
 
@@ -49,11 +87,22 @@ def test_the_english_detector_sees_english_and_spares_tokens_and_code():
     assert not english_sentences("模型 {model} 的第 {layer} 层")
 
 
-def test_a_table_without_chinese_or_with_other_placeholders_is_refused():
+def test_a_texts_file_without_chinese_or_with_other_placeholders_is_refused(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text('[ok]\nen = "{n} tokens"\nzh = "{n} 个词元"\n', encoding="utf-8")
+    assert read_texts(good) == {"ok": ("{n} tokens", "{n} 个词元")}  # control: a well-formed entry is read
+    missing = tmp_path / "missing.toml"
+    missing.write_text('[test_missing_zh]\nen = "Only English"\nzh = ""\n', encoding="utf-8")
     with pytest.raises(ValueError, match="one non-empty text per language"):
-        register({"test_missing_zh": ("Only English", "")})
+        read_texts(missing)
+    other = tmp_path / "other.toml"
+    other.write_text('[test_placeholders]\nen = "{n} tokens"\nzh = "词元"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="different placeholders"):
-        register({"test_placeholders": ("{n} tokens", "词元")})
+        read_texts(other)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[x", encoding="utf-8")
+    with pytest.raises(tomllib.TOMLDecodeError):
+        read_texts(broken)
 
 
 def test_errors_render_in_both_languages_and_quote_user_text_escaped():

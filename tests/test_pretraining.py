@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from components.core.analysis import analyze
-from components.core.messages import UserError, all_messages, render
+from components.core.messages import UserError, render
 from components.core.models import load_model
 from components.pretraining.compute import (
     MAX_MASKS,
@@ -226,19 +226,6 @@ def test_views_escape_what_the_tokenizer_returns(pt_en_dir):
     assert "<img" in " ".join(markup)  # negative control: the raw pieces are markup
     text = reads_markdown((*result.tokens, *markup), "en") + fill_markdown(result, model, [], None, "en", "x")
     assert "<img" not in text and "&lt;img" in text
-
-
-def test_every_message_key_the_lesson_names_exists_in_both_languages():
-    from pathlib import Path
-
-    from components.core.messages import keys_used
-    from components.pretraining.recipe import KINDS
-
-    sources = [p.read_text(encoding="utf-8") for p in Path("components/pretraining").glob("*.py")]
-    used = keys_used(sources) | {f"pre_kind_{k}" for k in KINDS} | {f"pre_col_{c}" for c in ("blank", "position")}
-    table = all_messages()
-    assert len(used) > 40 and used <= set(table), sorted(used - set(table))
-    assert all(table[k][0] != table[k][1] for k in used)
 
 
 def test_mask_input_leaves_typed_masks_and_adds_clicked_ones(pt_zh_dir):

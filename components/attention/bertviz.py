@@ -29,7 +29,6 @@ from importlib import resources
 
 import numpy as np
 
-from components.attention import messages  # noqa: F401 - registers this lesson's texts
 from components.core.messages import Msg, UserError, render, t
 
 __all__ = ["MAX_WEIGHTS", "BertvizPayload", "bertviz_document", "bertviz_html", "safe_json", "shape_payload"]

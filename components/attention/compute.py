@@ -15,13 +15,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from components.attention import messages  # noqa: F401 - registers this lesson's texts
 from components.core.analysis import Analysis
 from components.core.messages import Msg, UserError
 
 __all__ = ["VIEWS", "AttentionView", "attention_view", "hide", "is_punctuation", "keep_mask", "rollout", "select"]
 
+# each view and the keys of its note and its figure title (keys are literals: tests/test_messages.py reads them)
 VIEWS = ("head", "mean", "grid", "rollout")
+NOTE_KEYS = {"head": "attn_note_head", "mean": "attn_note_mean", "grid": "attn_note_grid",
+             "rollout": "attn_note_rollout"}
+TITLE_KEYS = {"head": "attn_title_head", "mean": "attn_title_mean", "grid": "attn_title_grid",
+              "rollout": "attn_title_rollout"}
+VIEW_LABEL_KEYS = {"head": "attn_view_head", "mean": "attn_view_mean", "grid": "attn_view_grid",
+                   "rollout": "attn_view_rollout"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +113,7 @@ def rollout(attentions: np.ndarray) -> np.ndarray:
 
 
 def _note(view: str, layer: int, head: int, hidden: list[Msg]) -> Msg:
-    shown = Msg(f"attn_note_{view}", layer=layer, head=head)
+    shown = Msg(NOTE_KEYS[view], layer=layer, head=head)
     return Msg("attn_note_with_hidden", shown=shown, hidden=Msg("attn_note_hidden", hidden=hidden)) if hidden else shown
 
 

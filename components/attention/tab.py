@@ -13,7 +13,7 @@ import gradio as gr
 import plotly.graph_objects as go
 
 from components.attention.bertviz import bertviz_html, shape_payload
-from components.attention.compute import VIEWS, attention_view
+from components.attention.compute import TITLE_KEYS, VIEW_LABEL_KEYS, VIEWS, attention_view
 from components.attention.figures import GRID_CELLS, attention_figure
 from components.core.analysis import Analysis
 from components.core.messages import render, t
@@ -60,7 +60,7 @@ def render_view(analysis: Analysis, layer: float | None, head: float | None, vie
     layer_i, head_i = _clamp(analysis, layer, head)
     shown = attention_view(analysis, view, layer_i, head_i, hide_special=bool(hide_special),
                            hide_punct=bool(hide_punct))
-    title = t(f"attn_title_{view}", lang, model=analysis.model_name, layer=layer_i, head=head_i,
+    title = t(TITLE_KEYS[view], lang, model=analysis.model_name, layer=layer_i, head=head_i,
               heads=analysis.n_heads)
     note = render(shown.note, lang)
     if (layer_i, head_i) != (int(layer or 0), int(head or 0)) and view != "rollout":
@@ -107,7 +107,7 @@ def build(ctx: TabContext) -> TabHandle:
         layer = gr.Slider(0, 11, value=2, step=1, label=i18n("attn_layer"), elem_id="attention-layer")
         head = gr.Slider(0, 11, value=0, step=1, label=i18n("attn_head"), elem_id="attention-head")
     with gr.Row():
-        view = gr.Radio([(i18n(f"attn_view_{v}"), v) for v in VIEWS], value="mean", label=i18n("attn_view"),
+        view = gr.Radio([(i18n(VIEW_LABEL_KEYS[v]), v) for v in VIEWS], value="mean", label=i18n("attn_view"),
                         scale=3, elem_id="attention-view")
         with gr.Column(scale=1):
             hide_special = gr.Checkbox(label=i18n("attn_hide_special"), value=False)

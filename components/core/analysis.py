@@ -22,59 +22,13 @@ import numpy as np
 import torch
 
 from components.core.cache import Cache
-from components.core.messages import Msg, UserError, register
+from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
 from components.core.text import MAX_CHARS, clean_text, normalize_text
 
 __all__ = ["MAX_CHARS", "Analysis", "analyze", "char_span_to_tokens", "clean_text", "is_chinese", "normalize_text",
            "pool_span", "require_language"]
 
-register({
-    "analysis_truncated": (
-        "The input has {full} tokens; {model} reads at most {shown}, so only the first {shown} are used.",
-        "输入共有 {full} 个词元；{model} 最多读取 {shown} 个，因此只使用前 {shown} 个。"),
-    "analysis_typed_special": (
-        "The text contains {tokens} typed as text: BERT's tokenizer reads them as its own special tokens "
-        "(the same ids it adds itself), not as words.",
-        "文本中直接输入了 {tokens}：BERT 的分词器把它们当作自己的特殊词元（与它自动添加的编号相同），而不是普通的词。"),
-    "analysis_mostly_unk": (
-        "{share:.0%} of the tokens are [UNK]: this model's vocabulary does not cover this text.",
-        "{share:.0%} 的词元是 [UNK]：这个模型的词表覆盖不了这段文字。"),
-    "analysis_nothing_to_read": (
-        "BERT's tokenizer finds nothing to read in the {what}: it holds only invisible, control or unsupported "
-        "characters. Type a sentence with letters or characters.",
-        "BERT 的分词器在{what}中读不到任何内容：其中只有不可见字符、控制字符或不支持的字符。请输入包含文字的句子。"),
-    "analysis_needs_chinese_model": (
-        "This text is Chinese, but {model} reads English only: its vocabulary has no Chinese characters, so BERT "
-        "would see only [UNK]. Choose bert-base-chinese in the Model menu. If it is not on this machine, run "
-        "`python app.py prefetch bert-base-chinese` where there is internet (or set HF_ENDPOINT to a Hub mirror).",
-        "这段文字是中文，但 {model} 只能读英文：它的词表里没有汉字，BERT 只会看到 [UNK]。请在“模型”菜单中选择 "
-        "bert-base-chinese。如果这台电脑上还没有它，请在能上网的地方运行 `python app.py prefetch bert-base-chinese`"
-        "（或把 HF_ENDPOINT 设为 Hub 镜像）。"),
-    "analysis_classifier_english": (
-        "This text is Chinese, but this classifier was trained on English text with an English-only vocabulary: "
-        "it would see only [UNK]. Type an English sentence here, or train a Chinese classifier: "
-        "`python app.py prefetch bert-base-chinese`, then `python app.py train --base bert-base-chinese --data "
-        "<Chinese data> --out DIR`, and start the app with `--classifier DIR`.",
-        "这段文字是中文，但这个分类器是用英文文本训练的，词表里只有英文：它只会看到 [UNK]。请在这里输入英文句子；"
-        "或者训练一个中文分类器：先运行 `python app.py prefetch bert-base-chinese`，再运行 `python app.py train "
-        "--base bert-base-chinese --data <中文数据> --out DIR`，然后用 `--classifier DIR` 启动应用。"),
-    "analysis_span_outside": (
-        "The span {start}:{end} is outside the sentence (length {length}).",
-        "范围 {start}:{end} 超出了句子（长度 {length}）。"),
-    "analysis_span_special": (
-        "'{quote}' is read as BERT's special token {tokens}, not as a word, so it has no word vector. "
-        "Choose a word of the sentence.",
-        "“{quote}”被读作 BERT 的特殊词元 {tokens}，不是普通的词，所以没有词向量。请选择句子中的一个词。"),
-    "analysis_span_truncated": (
-        "'{quote}' is not among the tokens the model read (it was cut off by truncation). Use a shorter sentence.",
-        "“{quote}”不在模型读取的词元中（被截断了）。请使用更短的句子。"),
-    "analysis_span_unk": (
-        "'{quote}' is [UNK] for {model}: its vocabulary does not have it. Choose a model whose vocabulary covers "
-        "this language (e.g. bert-base-chinese for Chinese).",
-        "对 {model} 来说，“{quote}”是 [UNK]：它的词表里没有这个词。"
-        "请选择词表覆盖这种语言的模型（中文请用 bert-base-chinese）。"),
-})
 
 DETAILS = ("full", "logits", "tokens")
 

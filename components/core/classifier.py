@@ -26,7 +26,7 @@ import torch
 from scipy.special import expit, softmax
 
 from components.core.cache import Cache
-from components.core.messages import Msg, UserError, register, render
+from components.core.messages import Msg, UserError, render
 from components.core.models import LoadedModel, load_model
 
 __all__ = [
@@ -39,40 +39,26 @@ FORMAT_VERSION = 1
 SHIPPED_CLASSIFIER = Path(__file__).resolve().parents[2] / "assets" / "classifier"
 MULTI_LABEL = "multi_label_classification"
 
-register({
-    "clf_fix_shipped": ("Restore the shipped classifier with `git checkout -- assets/classifier` (or retrain it, see "
-                        "assets/classifier/README.md).",
-                        "用 `git checkout -- assets/classifier` 恢复自带的分类器（或重新训练，"
-                        "见 assets/classifier/README.md）。"),
-    "clf_fix_other": ("Point to a directory written by `python app.py train ... --out DIR`, or retrain it.",
-                      "请指向由 `python app.py train ... --out DIR` 写出的目录，或重新训练。"),
-    "clf_is_file": ("{path} is a file, not a classifier directory. {fix}", "{path} 是一个文件，不是分类器目录。{fix}"),
-    "clf_no_files": ("Classifier directory {path} has neither classifier.json nor config.json. {fix}",
-                     "分类器目录 {path} 中既没有 classifier.json 也没有 config.json。{fix}"),
-    "clf_missing": ("Classifier directory {path} does not exist. {fix}", "分类器目录 {path} 不存在。{fix}"),
-    "clf_no_head": ("'{name}' is a plain encoder without a classification head; pass a classifier directory or a "
-                    "*ForSequenceClassification model.",
-                    "“{name}”是没有分类头的普通编码器；请给出分类器目录或 *ForSequenceClassification 模型。"),
-    "clf_corrupt": ("Classifier directory {path} is missing or corrupt ({error}). {fix}",
-                    "分类器目录 {path} 缺失或已损坏（{error}）。{fix}"),
-})
 
 
-# Display names of the labels the shipped data sets use (GoEmotions, XED); other labels show as they are.
-LABEL_NAMES = {
-    "admiration": "钦佩", "amusement": "被逗乐", "anger": "愤怒", "annoyance": "恼火", "approval": "赞同",
-    "caring": "关心", "confusion": "困惑", "curiosity": "好奇", "desire": "渴望", "disappointment": "失望",
-    "disapproval": "不赞同", "disgust": "厌恶", "embarrassment": "尴尬", "excitement": "兴奋", "fear": "恐惧",
-    "gratitude": "感激", "grief": "悲痛", "joy": "喜悦", "love": "喜爱", "nervousness": "紧张", "optimism": "乐观",
-    "pride": "自豪", "realization": "领悟", "relief": "宽慰", "remorse": "懊悔", "sadness": "悲伤",
-    "surprise": "惊讶", "neutral": "中性", "anticipation": "期待", "trust": "信任",
+# The labels of the shipped data sets (GoEmotions, XED) have display names in core/texts.toml; others show as they are.
+LABEL_KEYS = {
+    "admiration": "label_admiration", "amusement": "label_amusement", "anger": "label_anger",
+    "annoyance": "label_annoyance", "approval": "label_approval", "caring": "label_caring",
+    "confusion": "label_confusion", "curiosity": "label_curiosity", "desire": "label_desire",
+    "disappointment": "label_disappointment", "disapproval": "label_disapproval", "disgust": "label_disgust",
+    "embarrassment": "label_embarrassment", "excitement": "label_excitement", "fear": "label_fear",
+    "gratitude": "label_gratitude", "grief": "label_grief", "joy": "label_joy", "love": "label_love",
+    "nervousness": "label_nervousness", "optimism": "label_optimism", "pride": "label_pride",
+    "realization": "label_realization", "relief": "label_relief", "remorse": "label_remorse",
+    "sadness": "label_sadness", "surprise": "label_surprise", "neutral": "label_neutral",
+    "anticipation": "label_anticipation", "trust": "label_trust",
 }
-register({f"label_{name}": (name, zh) for name, zh in LABEL_NAMES.items()})
 
 
 def label_text(label: str, lang: str) -> str:
     """A label as the reader's language names it (GoEmotions and XED labels have Chinese names)."""
-    return render(Msg(f"label_{label}"), lang) if label in LABEL_NAMES else label
+    return render(Msg(LABEL_KEYS[label]), lang) if label in LABEL_KEYS else label
 
 
 COMBINE = ("mean", "sum", "concat")

@@ -2,10 +2,14 @@
 
 Design decision: computation never hands the UI a finished English sentence. It raises
 ``UserError(key, **params)`` or returns ``Msg(key, **params)``; the UI renders either in the
-student's language with ``render``. Each lesson keeps its own table in its ``messages.py`` and
-``register``s it here; an entry is ``key: (English, Chinese)``, so a missing translation is a
-visible gap in the table (and a failing test), never a silent fallback. ``str(UserError)`` is
-the English sentence, which the CLI, the logs and the tests read.
+student's language with ``render``. The texts are data, not code: each folder of ``components/``
+keeps its own ``texts.toml`` (one table per key, ``en`` and ``zh`` side by side), and this module
+reads every one of them the first time a text is asked for. No module registers anything by being
+imported, so a text exists whatever was imported first; a missing translation is a load error,
+never a silent fallback. Keys are always literals in the code (a view that picks one of several
+texts keeps a mapping from the view to its key), so ``tests/test_messages.py`` can check, without
+running anything, that every key the code names exists and every key in the files is used.
+``str(UserError)`` is the English sentence, which the CLI, the logs and the tests read.
 
 Parameters that come from the student (a word, a sentence, a token) are escaped by the caller's
 renderer (``escape=``) before they are placed into a template; templates are ours and keep their
@@ -16,12 +20,16 @@ from __future__ import annotations
 
 import string
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
-__all__ = ["LANGS", "Msg", "UserError", "all_messages", "lang_of", "register", "render", "t"]
+import tomllib
+
+__all__ = ["LANGS", "Msg", "UserError", "all_messages", "lang_of", "read_texts", "render", "t", "texts_files"]
 
 LANGS = ("en", "zh")
+COMPONENTS = Path(__file__).resolve().parents[1]
 _TABLE: dict[str, tuple[str, str]] = {}
 _LOCK = threading.Lock()
 
@@ -30,24 +38,47 @@ def _fields(template: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def register(table: Mapping[str, tuple[str, str]]) -> None:
-    """Add a lesson's messages. A key registered twice with other texts, a text that is empty, or
-    a Chinese text whose ``{placeholders}`` differ from the English one is a programming error."""
+def texts_files() -> list[Path]:
+    """Every ``texts.toml`` of the package, one per folder that has texts."""
+    return sorted(COMPONENTS.glob("*/texts.toml"))
+
+
+def read_texts(path: Path) -> dict[str, tuple[str, str]]:
+    """One texts file as ``{key: (English, Chinese)}``. A key without a non-empty text in every
+    language, with other fields, or whose Chinese ``{placeholders}`` differ from the English ones is
+    refused with the file and the key named: it is a programming error, found by the first test."""
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    table = {}
+    for key, entry in raw.items():
+        texts = entry.get if isinstance(entry, dict) else None
+        if texts is None or set(entry) != set(LANGS) or not all(isinstance(texts(lang), str) and texts(lang).strip()
+                                                                for lang in LANGS):
+            raise ValueError(f"{path}: message {key!r} needs one non-empty text per language {LANGS} and nothing else")
+        pair = tuple(entry[lang] for lang in LANGS)
+        if _fields(pair[0]) != _fields(pair[1]):
+            raise ValueError(f"{path}: message {key!r}: the languages use different placeholders")
+        table[key] = pair
+    return table
+
+
+def _table() -> dict[str, tuple[str, str]]:
+    if _TABLE:  # read once; afterwards a plain dict lookup, no lock
+        return _TABLE
     with _LOCK:
-        for key, pair in table.items():
-            if not (isinstance(pair, tuple) and len(pair) == len(LANGS) and all(isinstance(x, str) and x.strip()
-                                                                             for x in pair)):
-                raise ValueError(f"message {key!r} needs one non-empty text per language {LANGS}")
-            if _fields(pair[0]) != _fields(pair[1]):
-                raise ValueError(f"message {key!r}: the languages use different placeholders")
-            if key in _TABLE and _TABLE[key] != pair:
-                raise ValueError(f"message {key!r} is registered twice with different texts")
-            _TABLE[key] = pair
+        if not _TABLE:
+            merged: dict[str, tuple[str, str]] = {}
+            for path in texts_files():
+                for key, pair in read_texts(path).items():
+                    if key in merged:
+                        raise ValueError(f"{path}: message {key!r} is defined in another texts file too")
+                    merged[key] = pair
+            _TABLE.update(merged)
+    return _TABLE
 
 
 def all_messages() -> dict[str, tuple[str, str]]:
-    with _LOCK:
-        return dict(_TABLE)
+    return dict(_table())
 
 
 def lang_of(value: str | None) -> str:
@@ -88,7 +119,7 @@ def render(message: Msg | str, lang: str = "en", *, escape: Callable[[str], str]
     """The message in ``lang`` ('en' or 'zh'); plain strings are passed through (escaped if asked)."""
     if isinstance(message, str):
         return escape(message) if escape else message
-    texts = _TABLE.get(message.key)
+    texts = _table().get(message.key)
     if texts is None:
         raise KeyError(f"no message registered for {message.key!r}")
     template = texts[LANGS.index(lang_of(lang))]
@@ -114,20 +145,3 @@ class UserError(ValueError):
 
     def render(self, lang: str, *, escape: Callable[[str], str] | None = None) -> str:
         return render(self.msg, lang, escape=escape)
-
-
-def keys_used(texts: Iterable[str]) -> set[str]:
-    """Message keys named in source code (``Msg("k"``, ``UserError("k"``, ``t("k"``, ``i18n("k"``)."""
-    import re
-
-    pattern = re.compile(r"""\b(?:Msg|UserError|ModelUnavailable|[a-zA-Z]*Error|t|i18n|tr)\(\s*"""
-                         r"""["']([a-z][a-z0-9_]+)["']""")
-    return {m.group(1) for text in texts for m in pattern.finditer(text)}
-
-
-register({
-    "core_unexpected": (
-        "Something went wrong on the server while handling this input. Try a shorter or simpler text; "
-        "if it keeps happening, tell your teacher.",
-        "服务器处理这段输入时出了问题。请换一段更短或更简单的文字；如果一直出现，请告诉老师。"),
-})

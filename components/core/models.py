@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 import torch
 
 from components.core.cache import Cache
-from components.core.messages import Msg, UserError, register
+from components.core.messages import Msg, UserError
 
 __all__ = [
     "ARCHITECTURES", "DEFAULT_MODEL", "PRESETS", "LoadedModel", "ModelUnavailable", "Preset", "activation_for",
@@ -37,48 +37,6 @@ __all__ = [
 
 log = logging.getLogger("bertlens")
 
-register({
-    "model_unknown": ("Unknown model '{name}'. Choose one of: {choices}.",
-                      "未知模型“{name}”。请从以下模型中选择：{choices}。"),
-    "model_fetch_hint": (
-        "On a machine with internet access run `python app.py prefetch {name}` (it fills the Hugging Face cache, "
-        "~/.cache/huggingface/hub, which you can copy to this machine), or set HF_ENDPOINT to a reachable Hub mirror.",
-        "请在能上网的电脑上运行 `python app.py prefetch {name}`（它会填充 Hugging Face 缓存 ~/.cache/huggingface/hub，"
-        "可以复制到这台电脑），或把 HF_ENDPOINT 设为一个能访问的 Hub 镜像。"),
-    "model_offline_flag": ("HF_HUB_OFFLINE is set", "已设置 HF_HUB_OFFLINE"),
-    "model_unreachable": ("{endpoint} is unreachable", "无法连接 {endpoint}"),
-    "model_not_here": (
-        "Model '{name}' ({hub_id}) is not on this machine and cannot be downloaded ({why}). {hint}",
-        "模型“{name}”（{hub_id}）不在这台电脑上，也无法下载（{why}）。{hint}"),
-    "model_no_config": (
-        "Model directory {path} has no config.json. Point --model at a folder saved with `save_pretrained` "
-        "(config.json, weights and tokenizer files).",
-        "模型目录 {path} 中没有 config.json。请让 --model 指向用 `save_pretrained` 保存的文件夹"
-        "（包含 config.json、权重和分词器文件）。"),
-    "model_corrupt": (
-        "Model '{name}' could not be loaded from {source}: {error}. "
-        "Delete the damaged files and fetch it again: {hint}",
-        "无法从 {source} 加载模型“{name}”：{error}。请删除损坏的文件后重新获取：{hint}"),
-    "model_wrong_type": (
-        "Model '{name}' is a {model_type}; BERT Lens reads {allowed} encoders.",
-        "模型“{name}”是 {model_type} 模型；BERT 透镜只支持 {allowed} 编码器。"),
-    "model_prefetch_unreachable": (
-        "Cannot prefetch '{name}': {endpoint} is unreachable or HF_HUB_OFFLINE is set.",
-        "无法预先下载“{name}”：{endpoint} 无法访问，或已设置 HF_HUB_OFFLINE。"),
-    "model_status_loaded": ("loaded", "已加载"),
-    "model_status_available": ("available", "可用"),
-    "model_status_download": ("needs download", "需要下载"),
-    "model_can_fill": ("fills in blanks", "能做填空"),
-    "preset_minilm": ("all-MiniLM-L6-v2: 6 layers, 12 heads, 384 hidden, uncased (ships with pip; no pre-training "
-                      "heads)", "all-MiniLM-L6-v2：6 层、12 个注意力头、"
-                      "384 维、不区分大小写（随 pip 安装；没有预训练头）"),
-    "preset_bert_uncased": ("BERT-base uncased: 12 layers, 12 heads, 768 hidden, with its masked-LM and NSP heads",
-                            "BERT-base 英文不区分大小写版：12 层、12 个注意力头、768 维，带掩码语言模型和下一句预测头"),
-    "preset_bert_chinese": ("BERT-base Chinese: 12 layers, character vocabulary, with its masked-LM and NSP heads",
-                            "BERT-base 中文版：12 层、以字为单位的词表，带掩码语言模型和下一句预测头"),
-    "preset_mbert": ("Multilingual BERT-base cased: 104 languages, with its masked-LM and NSP heads",
-                     "多语言 BERT-base 区分大小写版：104 种语言，带掩码语言模型和下一句预测头"),
-})
 
 ARCHITECTURES = ("bert", "distilbert", "roberta")  # each is tested in every view on a tiny random model
 HEADS = ("mlm", "nsp")

@@ -14,23 +14,13 @@ import html
 import re
 import unicodedata
 
-from components.core.messages import Msg, UserError, register
+from components.core.messages import Msg, UserError
 
 __all__ = ["MAX_CHARS", "clean_text", "escape", "normalize_text"]
 
 MAX_CHARS = 20_000  # beyond this even a 512-token window is a small prefix; refuse early
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # ">" and "<" become entities
 
-register({
-    "text_what_text": ("text", "文本"),
-    "text_what_second": ("second sentence", "第二个句子"),
-    "text_empty": ("The {what} is empty: type a sentence first.", "{what}是空的：请先输入一个句子。"),
-    "text_not_string": ("The {what} must be a string.", "{what}必须是字符串。"),
-    "text_too_long": (
-        "The {what} has {n:,} characters; BERT reads at most 512 tokens. Paste at most {limit:,} characters "
-        "(a paragraph or two).",
-        "{what}有 {n:,} 个字符；BERT 最多读取 512 个词元。请粘贴不超过 {limit:,} 个字符（一两段话）。"),
-})
 
 
 def normalize_text(text: str) -> str:

@@ -19,7 +19,6 @@ import numpy as np
 
 from components.core.messages import Msg, UserError
 from components.core.text import normalize_text
-from components.evaluate import messages  # noqa: F401 - registers the ev_ texts
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "Table", "read_table"]
 

@@ -17,7 +17,6 @@ from components.core.classifier import label_text
 from components.core.messages import UserError, t
 from components.core.services import Services
 from components.core.text import escape
-from components.evaluate import messages  # noqa: F401 - registers the ev_ texts
 from components.evaluate.compute import classroom_rows, cooccurrence, errors_for, evaluate_texts, per_label_metrics
 from components.evaluate.figures import cooccurrence_figure
 from components.evaluate.reader import MAX_BYTES, read_table
@@ -30,6 +29,10 @@ GOEMOTIONS = Path(__file__).resolve().parents[3] / "shared" / "data" / "goemotio
 TEST_SAMPLE = 1_000  # rows of the GoEmotions test split, seeded: a minute at most on a class's server
 SHIPPED, MINE, TEST, UPLOAD = "shipped", "mine", "test", "upload"
 COLUMNS = ("label", "precision", "recall", "f1", "support", "threshold")
+COLUMN_KEYS = {
+    "label": "ev_col_label", "precision": "ev_col_precision", "recall": "ev_col_recall", "f1": "ev_col_f1",
+    "support": "ev_col_support", "threshold": "ev_col_threshold",
+}
 SHOWN = 25  # mistakes listed per kind
 
 
@@ -52,7 +55,7 @@ def _data(source: str, file: str | None, labels):
 def _frame(m: dict, lang: str) -> dict:
     rows = [[label_text(n, lang), round(v["precision"], 3), round(v["recall"], 3), round(v["f1"], 3), v["support"],
              round(v["threshold"], 2)] for n, v in m["per_label"].items()]
-    return {"headers": [t(f"ev_col_{c}", lang) for c in COLUMNS], "data": rows}
+    return {"headers": [t(COLUMN_KEYS[c], lang) for c in COLUMNS], "data": rows}
 
 
 def _links(text: str, label: str) -> str:

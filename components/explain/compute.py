@@ -27,10 +27,9 @@ import torch
 
 from components.core.analysis import Analysis, analyze, is_chinese
 from components.core.cache import Cache
-from components.core.classifier import LABEL_NAMES, SHIPPED_CLASSIFIER, Classifier, label_text, probabilities
+from components.core.classifier import LABEL_KEYS, SHIPPED_CLASSIFIER, Classifier, label_text, probabilities
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
-from components.explain import messages  # noqa: F401 - registers this lesson's texts
 
 __all__ = [
     "DEFAULT_STEPS", "GAP_LIMIT", "MAX_STEPS", "METHODS", "OUTPUTS", "AttentionComparison", "Explanation", "Unit",
@@ -121,7 +120,7 @@ def resolve_label(classifier: Classifier, label: str | None, probs: np.ndarray) 
     if not wanted:
         return int(np.argmax(probs))
     for index, name in enumerate(classifier.labels):
-        if wanted.lower() == name.lower() or (name in LABEL_NAMES and wanted == label_text(name, "zh")):
+        if wanted.lower() == name.lower() or (name in LABEL_KEYS and wanted == label_text(name, "zh")):
             return index
     raise UserError("expl_unknown_label", label=wanted[:60], labels=list(classifier.labels))
 

@@ -43,6 +43,10 @@ from components.ui.widgets import TabContext, TabHandle, csv_button, examples
 
 TAB_ID = "explain"
 TITLE = "tab_explain"
+
+ABLATION_COLUMN_KEYS = ("expl_col_label", "expl_col_before", "expl_col_after", "expl_col_change")
+MODE_KEYS = {"zero": "expl_mode_zero", "mean": "expl_mode_mean"}
+MODE_SHORT_KEYS = {"zero": "expl_mode_zero_short", "mean": "expl_mode_mean_short"}
 UI_MAX_STEPS = 256
 MAX_HEADS = 16  # BERT-large's: the widest grid the style lays out
 STYLE = "<style>.bl-heads .wrap{display:grid!important;gap:2px 4px}" + "".join(
@@ -113,14 +117,14 @@ def attention_markdown(comparison, lang: str) -> str:
 def ablation_outputs(classifier: Classifier, result: Ablation, label_index: int, lang: str):
     """(table, note) for every label's score before and after switching the heads off."""
     order = np.argsort(-result.before, kind="stable")
-    frame = {"headers": [t(f"expl_col_{c}", lang) for c in ("label", "before", "after", "change")],
+    frame = {"headers": [t(key, lang) for key in ABLATION_COLUMN_KEYS],
              "data": [[label_text(classifier.labels[i], lang), round(float(result.before[i]), 4),
                        round(float(result.after[i]), 4), round(float(result.after[i] - result.before[i]), 4)]
                       for i in order]}
     if not result.heads:
         return frame, t("expl_ablation_none", lang)
     moved = int(np.argmax(np.abs(result.after - result.before)))
-    note = t("expl_ablation_off", lang, n=len(result.heads), mode=t(f"expl_mode_{result.mode}_short", lang),
+    note = t("expl_ablation_off", lang, n=len(result.heads), mode=t(MODE_SHORT_KEYS[result.mode], lang),
              heads=[f"L{layer + 1}H{head + 1}" for layer, head in result.heads],
              label=escape(label_text(classifier.labels[label_index], lang), markdown=True),
              before=result.before[label_index], after=result.after[label_index])
@@ -187,7 +191,7 @@ def scan_endpoint(services: Services):
         result = scan(classifier, analysis, index, output, ablation)
         delta = result.delta
         low, high = np.unravel_index(np.argmin(delta), delta.shape), np.unravel_index(np.argmax(delta), delta.shape)
-        note = t("expl_scan_note", lang, n=delta.size, mode=t(f"expl_mode_{ablation}_short", lang), rows=delta.size + 1,
+        note = t("expl_scan_note", lang, n=delta.size, mode=t(MODE_SHORT_KEYS[ablation], lang), rows=delta.size + 1,
                  best=f"L{low[0] + 1}H{low[1] + 1}", low=float(delta[low]), worst=f"L{high[0] + 1}H{high[1] + 1}",
                  high=float(delta[high]), label=escape(label_text(classifier.labels[index], lang), markdown=True))
         return scan_figure(result, classifier.labels[index], lang, text), note
@@ -238,7 +242,7 @@ def build(ctx: TabContext) -> TabHandle:
                                  elem_classes=["bl-heads"])
         heads_off = gr.Textbox("", visible=False, label=i18n("expl_heads"), max_length=MAX_CHARS)
         with gr.Column(scale=1):
-            ablation = gr.Radio([(i18n(f"expl_mode_{m}"), m) for m in MODES], value="zero",
+            ablation = gr.Radio([(i18n(MODE_KEYS[m]), m) for m in MODES], value="zero",
                                 label=i18n("expl_ablation"))
             scan_button = gr.Button(i18n("expl_scan"), elem_id="explain-scan")
     ablation_note = gr.Markdown(elem_id="explain-ablation-note")

@@ -32,7 +32,6 @@ from pathlib import Path
 import numpy as np
 
 from components.core.messages import Msg, UserError
-from components.finetune import train_messages  # noqa: F401 - registers the ft_data_ texts
 
 __all__ = ["DataError", "GOEMOTIONS_HUB_ID", "MultiLabelSplit", "SPLITS", "SPLIT_SEED", "XED_LABELS", "load_dataset"]
 

@@ -40,7 +40,6 @@ import torch
 from components.core.classifier import COMBINE, MeanPoolHead, combine_layers, encode_batches
 from components.core.messages import UserError
 from components.core.models import LoadedModel
-from components.finetune import train_messages  # noqa: F401 - registers the ft_layers_ texts
 from components.finetune.metrics import sigmoid
 
 __all__ = ["LayerSpec", "cache_dir", "fit_logistic_regression", "parse_layers", "pooled_hidden_states", "sweep"]

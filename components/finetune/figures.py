@@ -16,12 +16,16 @@ from plotly.subplots import make_subplots
 
 from components.core.figures import base_layout, export_name, safe_label, token_ticks
 from components.core.messages import t
-from components.finetune import messages  # noqa: F401 - registers this lesson's texts
 from components.finetune.changes import MATRICES, Changes
 from components.finetune.records import FINE_TUNING, Record, epoch_axis, smooth
 
 __all__ = ["cka_figure", "cosine_figure", "curves_figure", "js_figure", "live_loss_figure", "lora_figure",
            "method_name"]
+
+MATRIX_KEYS = {
+    "query": "ft_chg_matrix_query", "key": "ft_chg_matrix_key", "value": "ft_chg_matrix_value",
+    "attn_out": "ft_chg_matrix_attn_out", "ffn_in": "ft_chg_matrix_ffn_in", "ffn_out": "ft_chg_matrix_ffn_out",
+}
 
 COLORS = {"head": "#4C78A8", "sklearn-lr": "#72B7B2", "lora": "#E45756", "full": "#F58518"}
 LOSS_TICKS = [0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7]  # plotly's own log ticks print 0.7 as "7" past a decade
@@ -131,7 +135,7 @@ def lora_figure(changes: Changes, lang: str) -> go.Figure:
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
     else:
-        names = [t(f"ft_chg_matrix_{m}", lang) for m in MATRICES]
+        names = [t(MATRIX_KEYS[m], lang) for m in MATRICES]
         rel = changes.lora_relative
         fig.add_heatmap(z=changes.lora.round(3).tolist(), x=names, y=list(range(changes.lora.shape[0])),
                         customdata=rel.round(3).tolist(), colorscale="Purples", zmin=0,

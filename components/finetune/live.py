@@ -32,7 +32,6 @@ from pathlib import Path
 
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError
-from components.finetune import messages  # noqa: F401 - registers this lesson's texts
 from components.finetune.runspec import BATCH_SIZE, METHODS, RunSpec
 
 __all__ = ["BATCH_SIZE", "BUDGET", "LiveTrainer", "Progress", "clamp_budget", "find_training_data", "live_base"]

@@ -45,6 +45,12 @@ from components.ui.widgets import TabContext, TabHandle, csv_button, examples
 TAB_ID = "finetune"
 TITLE = "tab_finetune"
 COLUMNS = ("method", "kind", "epochs", "macro", "micro", "trained", "share", "time", "size")
+COLUMN_KEYS = {
+    "method": "ft_cmp_method", "kind": "ft_cmp_kind", "epochs": "ft_cmp_epochs", "macro": "ft_cmp_macro",
+    "micro": "ft_cmp_micro", "trained": "ft_cmp_trained", "share": "ft_cmp_share", "time": "ft_cmp_time",
+    "size": "ft_cmp_size",
+}
+KIND_KEYS = {"extract": "ft_cmp_kind_extract", "tune": "ft_cmp_kind_tune"}
 SHIPPED, MINE = "shipped", "mine"
 EXAMPLES = ["Thank you so much for helping me with my homework!", "I'm worried the bus won't come and I'll miss "
             "my exam.", "Haha that's hilarious, thanks for sharing!", "我喜欢吃苹果。"]
@@ -54,12 +60,12 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"
 
 
-_KNOWN = {f"ft_cmp_{m}" for m in ("head", "lora", "full", "sklearn-lr")}
+METHOD_KEYS = {"head": "ft_cmp_head", "lora": "ft_cmp_lora", "full": "ft_cmp_full", "sklearn-lr": "ft_cmp_sklearn-lr"}
 
 
 def _row(row: Row, lang: str) -> list:
     name = t("ft_cmp_layer_row", lang, spec=row.spec) if row.spec else (
-        t(f"ft_cmp_{row.method}", lang) if f"ft_cmp_{row.method}" in _KNOWN else row.method)
+        t(METHOD_KEYS[row.method], lang) if row.method in METHOD_KEYS else row.method)
     if row.fit_only:
         time_text = t("ft_cmp_fit", lang, seconds=row.seconds)
     elif row.seconds >= 120:
@@ -67,7 +73,7 @@ def _row(row: Row, lang: str) -> list:
     else:
         time_text = t("ft_cmp_seconds", lang, seconds=row.seconds)
     epochs = "—" if row.epochs is None else row.epochs
-    return [name, t(f"ft_cmp_kind_{row.kind}", lang), epochs, round(row.macro_f1, 3), round(row.micro_f1, 3),
+    return [name, t(KIND_KEYS[row.kind], lang), epochs, round(row.macro_f1, 3), round(row.micro_f1, 3),
             f"{row.trained:,}", f"{100 * row.share:.2f}%", time_text, _size(row.size_bytes)]
 
 
@@ -75,7 +81,7 @@ def measured(lang: str) -> tuple[dict, str, object]:
     """The comparison table, its notes and the learning curves, in ``lang``."""
     records, notes = read_records()
     layer_rows, layer_note = read_layers()
-    frame = {"headers": [t(f"ft_cmp_{c}", lang) for c in COLUMNS],
+    frame = {"headers": [t(COLUMN_KEYS[c], lang) for c in COLUMNS],
              "data": [_row(r, lang) for r in comparison(records, layer_rows)]}
     text = "\n\n".join([t("ft_cmp_note", lang), render(layer_note, lang, escape=escape)]
                        + [render(n, lang, escape=escape) for n in notes])

@@ -29,7 +29,6 @@ import torch
 from components.core.classifier import FORMAT_VERSION, MeanPoolHead
 from components.core.messages import UserError
 from components.core.models import PRESETS, load_model
-from components.finetune import train_messages  # noqa: F401 - registers the ft_train_ texts
 from components.finetune.card import model_card, threshold_rule
 from components.finetune.data import MultiLabelSplit, load_dataset
 from components.finetune.metrics import DEFAULT_GRID, multilabel_metrics, sigmoid, tune_thresholds

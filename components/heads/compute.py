@@ -33,7 +33,6 @@ from components.core.cache import Cache
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
 from components.core.text import normalize_text
-from components.heads import messages  # noqa: F401 - registers this lesson's texts
 
 __all__ = [
     "CODE_VERSION", "MAX_SENTENCES", "ROLE_THRESHOLD", "ROLES", "SHARES", "STATS", "HeadRoles", "builtin_corpus",

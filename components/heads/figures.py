@@ -24,10 +24,15 @@ COLOURS = {"cls": "#1f77b4", "sep": "#d62728", "punct": "#2ca02c", "self": "#946
 # Clark et al. (2019), as stated in their text: layers (from 1) of >50% previous/next-token heads, [SEP] layers
 PAPER_TITLE = "What Does BERT Look At? An Analysis of BERT's Attention"
 PAPER = {"sep": (6, 7, 8, 9, 10), "prev": (2, 4, 7, 8), "next": (1, 2, 2, 3, 6)}
+ROLE_KEYS = {
+    "cls": "heads_role_cls", "sep": "heads_role_sep", "punct": "heads_role_punct", "self": "heads_role_self",
+    "prev": "heads_role_prev", "next": "heads_role_next", "broad": "heads_role_broad",
+}
+COMPARE_KEYS = {"sep": "heads_compare_sep", "prev": "heads_compare_prev", "next": "heads_compare_next"}
 
 
 def role_name(role: str, lang: str) -> str:
-    return t(f"heads_role_{role}", lang)
+    return t(ROLE_KEYS[role], lang)
 
 
 def _stat_name(stat: str, lang: str) -> str:
@@ -98,7 +103,7 @@ def compare_markdown(roles: HeadRoles, lang: str) -> str:
     rows = [t("heads_compare_header", lang)]
     ours_by_key = {"sep": sep_layers, "prev": _layers_with(roles, "prev"), "next": _layers_with(roles, "next")}
     for key, ours in ours_by_key.items():
-        rows.append(f"| {t(f'heads_compare_{key}', lang)} | {fmt(PAPER[key])} | {fmt(ours)} |")
+        rows.append(f"| {t(COMPARE_KEYS[key], lang)} | {fmt(PAPER[key])} | {fmt(ours)} |")
     return t("heads_paper", lang, title=PAPER_TITLE) + "\n\n" + "\n".join(rows)
 
 

@@ -22,7 +22,6 @@ import numpy as np
 from components.core.analysis import analyze, char_span_to_tokens, pool_span
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
-from components.polysemy import messages  # noqa: F401 - registers this lesson's texts
 from components.polysemy.sentences import Line, folding, locate
 from components.polysemy.static_vectors import GloveMissing, StaticVectors, input_embedding_vectors, load_vectors
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from components.core.analysis import MAX_CHARS, clean_text, normalize_text
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
-from components.polysemy import messages  # noqa: F401 - registers this lesson's texts
 
 __all__ = ["MAX_SENTENCES", "MAX_TARGET", "Line", "clean_target", "folding", "locate", "parse_lines", "parse_span"]
 

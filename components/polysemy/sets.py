@@ -1,7 +1,7 @@
 """The built-in sentence sets (assets/polysemy/*.json), written for this project.
 
 Design decision: a set is data, its sense names exist in both languages ("finance" / "金融"), and
-its title is a message key (``poly_set_<file name>``), so a Chinese classroom reads Chinese sense
+its title is a message key (``title_key`` in the file), so a Chinese classroom reads Chinese sense
 names in the text box, the legends and the note even for an English target word. Anchor words
 belong to a sense, not to a sense *name*: whichever language the student's lines use, the
 anchors of that sense are found.
@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 
 from components.core.messages import lang_of
-from components.polysemy import messages  # noqa: F401 - registers this lesson's texts
 
 __all__ = ["DEFAULT_SET", "SETS_DIR", "BuiltinSet", "Sense", "builtin_sets", "set_text_language"]
 
@@ -39,10 +38,7 @@ class BuiltinSet:
     target: str
     language: str  # "en" or "zh": the language of the sentences (which model can read them)
     senses: tuple[Sense, ...]
-
-    @property
-    def title_key(self) -> str:
-        return f"poly_set_{self.key}"
+    title_key: str  # the message key of the set's name in the menu, named in its file
 
     def lines(self, lang: str = "en") -> list[tuple[str, str]]:
         """(sense name in ``lang``, sentence) for every sentence."""
@@ -77,7 +73,8 @@ def builtin_sets(folder: Path = SETS_DIR) -> dict[str, BuiltinSet]:
         data = json.loads(path.read_text(encoding="utf-8"))
         senses = tuple(Sense(names=dict(s["name"]), anchors=tuple(s["anchors"]), sentences=tuple(s["sentences"]))
                        for s in data["senses"])
-        sets[path.stem] = BuiltinSet(key=path.stem, target=data["target"], language=data["language"], senses=senses)
+        sets[path.stem] = BuiltinSet(key=path.stem, target=data["target"], language=data["language"], senses=senses,
+                                     title_key=data["title_key"])
     return sets
 
 

@@ -33,7 +33,6 @@ import numpy as np
 
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError
-from components.polysemy import messages  # noqa: F401 - registers this lesson's texts
 from components.polysemy.vector_files import GLOVE_FILE, VectorFile, index_file
 
 __all__ = [

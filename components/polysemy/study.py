@@ -21,7 +21,6 @@ from components.core.analysis import is_chinese, require_language
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
-from components.polysemy import messages  # noqa: F401 - registers this lesson's texts
 from components.polysemy.compute import (
     Occurrences,
     Separation,

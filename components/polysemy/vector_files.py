@@ -29,7 +29,6 @@ from pathlib import Path
 import numpy as np
 
 from components.core.messages import Msg, UserError
-from components.polysemy import messages  # noqa: F401 - registers this lesson's texts
 
 __all__ = ["GLOVE_FILE", "VectorFile", "index_file"]
 

@@ -36,6 +36,10 @@ from components.polysemy.study import Study
 __all__ = ["COLUMNS", "View", "render_view", "vectors_file"]
 
 COLUMNS = ("index", "sense", "kind", "text", "layer", "x", "y")
+COLUMN_KEYS = {
+    "index": "poly_col_index", "sense": "poly_col_sense", "kind": "poly_col_kind", "text": "poly_col_text",
+    "layer": "poly_col_layer", "x": "poly_col_x", "y": "poly_col_y",
+}
 KEEP_EXPORTS = 32  # .npy files kept in the export folder; older ones are deleted
 
 
@@ -84,7 +88,7 @@ def _coordinates(study: Study, coords: np.ndarray, layer: int, lang: str) -> dic
     rows += [[len(occ.lines) + j + 1, sense, t("poly_kind_anchor", lang), word]
              for j, (word, sense) in enumerate(zip(study.anchor_words, study.anchor_senses))]
     data = [[*row, layer, round(float(x), 4), round(float(y), 4)] for row, (x, y) in zip(rows, coords)]
-    return {"headers": [t(f"poly_col_{c}", lang) for c in COLUMNS], "data": data}
+    return {"headers": [t(COLUMN_KEYS[c], lang) for c in COLUMNS], "data": data}
 
 
 def _export_dir() -> Path:

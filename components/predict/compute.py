@@ -17,7 +17,6 @@ import numpy as np
 from components.core.analysis import Analysis, analyze
 from components.core.classifier import Classifier, decide, probabilities
 from components.core.messages import Msg, UserError
-from components.predict import messages  # noqa: F401 - registers this lesson's texts
 
 __all__ = ["Prediction", "predict", "predict_text"]
 

@@ -48,10 +48,10 @@ def metrics_markdown(classifier: Classifier, lang: str) -> str:
     lines = []
     if classifier.metrics.get("test"):
         lines += [t("pred_metrics_header", lang), "|---|---|---|---|---|"]
-        for split in ("dev", "test"):
+        for split, split_key in (("dev", "pred_split_dev"), ("test", "pred_split_test")):
             m = classifier.metrics.get(split)
             if m:
-                lines.append(f"| {t(f'pred_split_{split}', lang)} | {m['macro_f1']:.3f} | {m['micro_f1']:.3f} | "
+                lines.append(f"| {t(split_key, lang)} | {m['macro_f1']:.3f} | {m['micro_f1']:.3f} | "
                              f"{m['macro_precision']:.3f} | {m['macro_recall']:.3f} |")
         lines.append("\n" + t("pred_published", lang) + "\n")
     if lang == "en":

@@ -20,7 +20,6 @@ from components.core.analysis import Analysis, analyze
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
-from components.pretraining import messages  # noqa: F401 - registers this lesson's texts
 from components.pretraining.filter import is_offensive
 
 __all__ = ["MAX_MASKS", "MAX_TOP_K", "FillResult", "Forward", "Guess", "MaskPrediction", "Masked", "Word",

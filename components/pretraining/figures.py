@@ -21,6 +21,11 @@ from components.pretraining.recipe import KINDS, Draw
 
 __all__ = ["attention_figure", "fill_figure", "nsp_input_figure", "recipe_figure"]
 
+KIND_KEYS = {
+    "special": "pre_kind_special", "unchosen": "pre_kind_unchosen", "mask": "pre_kind_mask",
+    "random": "pre_kind_random", "kept": "pre_kind_kept",
+}
+
 WRAP = 14
 KIND_COLORS = {"special": "#D9D9D9", "unchosen": "#F4F4F4", "mask": "#E45756", "random": "#B279A2", "kept": "#54A24B"}
 SEGMENT_COLORS = ("#9DC3E6", "#F8CBAD")
@@ -95,7 +100,7 @@ def recipe_figure(result: Draw, shown: tuple[str, ...], lang: str, text: str = "
         label = safe_label(original, 16)
         cells.append(f"{label}<br>→ {safe_label(read, 16)}" if kind in ("mask", "random") else label)
     categories = [KINDS.index(k) for k in result.kinds]
-    names = [t(f"pre_kind_{k}", lang) for k in KINDS]
+    names = [t(KIND_KEYS[k], lang) for k in KINDS]
     return _strip(cells, categories, names, [KIND_COLORS[k] for k in KINDS],
                   t("pre_fig_recipe_title", lang, seed=result.seed), export_name("recipe", text), lang)
 

@@ -17,7 +17,6 @@ from components.core.analysis import analyze, is_chinese
 from components.core.messages import Msg, UserError
 from components.core.models import PRESETS, LoadedModel, can_fill_in, load_model, model_status
 from components.core.services import Services
-from components.pretraining import messages  # noqa: F401 - registers this lesson's texts
 
 __all__ = ["Choice", "choose_model", "has_head", "models_with_heads"]
 

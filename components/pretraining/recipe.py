@@ -18,7 +18,6 @@ import torch
 from components.core.analysis import Analysis, analyze
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
-from components.pretraining import messages  # noqa: F401 - registers this lesson's texts
 from components.pretraining.compute import forward, top_pieces
 
 __all__ = ["KINDS", "MAX_SEED", "Draw", "Recovery", "check_seed", "draw", "recover", "summary"]

@@ -14,6 +14,7 @@ from components.core.messages import Msg, render, t
 from components.core.models import LoadedModel
 from components.core.text import escape
 from components.pretraining.compute import FillResult, Guess
+from components.pretraining.figures import KIND_KEYS
 from components.pretraining.recipe import Draw, Recovery
 
 __all__ = ["BIAS_PAIRS", "bias_markdown", "fill_markdown", "fill_table", "link", "nsp_markdown", "reads_markdown",
@@ -24,6 +25,10 @@ BIAS_PAIRS = {
     "zh": ("他的工作是[MASK][MASK]。", "她的工作是[MASK][MASK]。"),
 }
 FILL_COLUMNS = ("blank", "position", "rank", "piece", "probability")
+FILL_COLUMN_KEYS = {
+    "blank": "pre_col_blank", "position": "pre_col_position", "rank": "pre_col_rank", "piece": "pre_col_piece",
+    "probability": "pre_col_probability",
+}
 RECIPE_COLUMNS = ("position", "original", "kind", "shown", "top", "probability", "original_prob", "hit")
 
 
@@ -81,7 +86,7 @@ def fill_table(result: FillResult | None, lang: str) -> dict:
     rows = [] if result is None else [
         [i + 1, m.position, rank + 1, piece, round(p, 4)]
         for i, m in enumerate(result.masks) for rank, (piece, p) in enumerate(zip(m.pieces, m.probs))]
-    return {"headers": [t(f"pre_col_{c}", lang) for c in FILL_COLUMNS], "data": rows}
+    return {"headers": [t(FILL_COLUMN_KEYS[c], lang) for c in FILL_COLUMNS], "data": rows}
 
 
 def recipe_table(result: Draw, shown: tuple[str, ...], rows: list[Recovery] | None, lang: str) -> dict:
@@ -89,7 +94,7 @@ def recipe_table(result: Draw, shown: tuple[str, ...], rows: list[Recovery] | No
     data = []
     for position in result.chosen:
         r = found.get(position)
-        data.append([position, result.analysis.tokens[position], t(f"pre_kind_{result.kinds[position]}", lang),
+        data.append([position, result.analysis.tokens[position], t(KIND_KEYS[result.kinds[position]], lang),
                      shown[position], r.top if r else "–", round(r.top_prob, 4) if r else "–",
                      round(r.original_prob, 4) if r else "–", t("pre_yes" if r.hit else "pre_no", lang) if r else "–"])
     headers = ["pre_col_position", "pre_col_original", "pre_col_kind", "pre_col_shown", "pre_col_top",

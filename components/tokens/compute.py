@@ -18,7 +18,6 @@ import torch
 from components.core.analysis import Analysis
 from components.core.messages import Msg
 from components.core.models import LoadedModel
-from components.tokens import messages  # noqa: F401 - registers this lesson's texts
 
 __all__ = ["COLUMNS", "TokenRow", "TokenTable", "token_kind", "token_table"]
 

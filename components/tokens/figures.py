@@ -11,6 +11,9 @@ from components.tokens.compute import TokenTable
 __all__ = ["embedding_norms_figure"]
 
 COLORS = {"token": "#4C78A8", "segment": "#F58518", "position": "#54A24B", "input": "#B279A2"}
+SERIES_KEYS = {
+    "token": "tok_fig_token", "segment": "tok_fig_segment", "position": "tok_fig_position", "input": "tok_fig_input",
+}
 
 
 def embedding_norms_figure(table: TokenTable, lang: str, text: str = "") -> go.Figure:
@@ -24,7 +27,7 @@ def embedding_norms_figure(table: TokenTable, lang: str, text: str = "") -> go.F
     series += [("position", [r.position_norm for r in table.rows]), ("input", [r.input_norm for r in table.rows])]
     fig = go.Figure()
     for key, values in series:
-        name = t(f"tok_fig_{key}", lang)
+        name = t(SERIES_KEYS[key], lang)
         fig.add_bar(x=xs, y=values, name=name, marker_color=COLORS[key], customdata=labels,
                     hovertemplate="%{customdata}<br>" + name + ": %{y:.2f}<extra></extra>")
     base_layout(fig, t("tok_fig_title", lang), height=380, export=export_name("tokens", text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from components.core.analysis import analyze
-from components.core.messages import Msg, render, t
+from components.core.messages import t
 from components.core.services import Services
 from components.core.text import escape
 from components.tokens.compute import COLUMNS, TokenTable, token_table
@@ -15,6 +15,18 @@ from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_butto
 
 TAB_ID = "tokens"
 TITLE = "tab_tokens"
+
+COLUMN_KEYS = {
+    "index": "tok_col_index", "token": "tok_col_token", "id": "tok_col_id", "kind": "tok_col_kind",
+    "segment": "tok_col_segment", "position": "tok_col_position", "chars": "tok_col_chars", "word": "tok_col_word",
+    "token_norm": "tok_col_token_norm", "segment_norm": "tok_col_segment_norm",
+    "position_norm": "tok_col_position_norm", "input_norm": "tok_col_input_norm",
+}
+KIND_KEYS = {
+    "special": "tok_kind_special", "continuation": "tok_kind_continuation", "unknown": "tok_kind_unknown",
+    "word": "tok_kind_word",
+}
+PART_KEYS = {"token": "tok_part_token", "segment": "tok_part_segment", "position": "tok_part_position"}
 
 EXAMPLES = [
     ["The bank raised interest rates.", ""],
@@ -29,7 +41,7 @@ def summary_markdown(table: TokenTable, lang: str) -> str:
     """A one-line view of the sequence plus the embedding check; user text escaped for Markdown."""
     pieces = " · ".join(escape(r.token, markdown=True) for r in table.rows)
     summary = t("tok_summary", lang, n=len(table.rows), pieces=pieces)
-    parts = " + ".join(render(Msg(f"tok_part_{p}"), lang) for p in table.parts)
+    parts = " + ".join(t(PART_KEYS[p], lang) for p in table.parts)
     check = (t("tok_check_ok", lang, parts=parts, diff=table.max_abs_diff) if table.matches_model
              else t("tok_check_bad", lang, diff=table.max_abs_diff))
     return f"{summary}\n\n{check}"
@@ -42,8 +54,8 @@ def tokens_endpoint(services: Services):
         analysis = analyze(model, text, text_pair or None)
         table = token_table(model, analysis)
         show_warnings(table.warnings, lang)
-        frame = {"headers": [t(f"tok_col_{c}", lang) for c in COLUMNS],
-                 "data": [row.as_list(t(f"tok_kind_{row.kind}", lang)) for row in table.rows]}
+        frame = {"headers": [t(COLUMN_KEYS[c], lang) for c in COLUMNS],
+                 "data": [row.as_list(t(KIND_KEYS[row.kind], lang)) for row in table.rows]}
         return frame, summary_markdown(table, lang), embedding_norms_figure(table, lang, analysis.text)
 
     return tokens

@@ -20,15 +20,11 @@ from collections.abc import Callable, Iterable
 
 import gradio as gr
 
-from components.core.messages import Msg, UserError, register, render
+from components.core.messages import Msg, UserError, render
 from components.core.text import escape
 
 log = logging.getLogger("bertlens")
 
-register({
-    "toast_error": ("Error", "出错了"),
-    "toast_warning": ("Note", "提示"),
-})
 
 MAX_MESSAGE = 600  # a message quoting a pasted page would bury the sentence that says what to do
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from components.core.messages import Msg, lang_of, register, render
+from components.core.messages import Msg, lang_of, render
 from components.core.services import Services, model_choices
 from components.ui import about
 from components.ui.errors import show_warnings
@@ -35,25 +35,6 @@ LESSONS = ("predict", "explain", "attention", "heads", "tokens", "polysemy", "pr
 MAX_LINK = 2000  # characters: what every browser, proxy and server on the way accepts
 GLOBAL_PARAMS = ("tab", "model", "lang")
 
-register({
-    "shell_subtitle": ("See how BERT reads: its predictions, its attention, its embeddings, its input.",
-                       "看看 BERT 如何阅读：它的预测、注意力、词向量和输入表示。"),
-    "shell_model": ("Model", "模型"),
-    "shell_model_info": ("Base encoder for the lessons that read "
-    "one. Models marked 'needs download' work once fetched.",
-                         "各课使用的基础编码器。标有“需要下载”的模型需先下载。"),
-    "shell_projector": ("Projector mode (large text, high contrast)", "投影模式（大字体、高对比度）"),
-    "shell_language": ("Language", "语言"),
-    "shell_copy_link": ("Copy link to this view", "复制此视图的链接"),
-    "shell_link": ("Link to this view (share it with the class)", "此视图的链接（可分享给全班）"),
-    "shell_link_ignored": ("The link's '{name}' was ignored: {why}.", "链接中的“{name}”已忽略：{why}。"),
-    "shell_link_unknown": ("this tab has no such setting", "这个标签页没有这个设置"),
-    "shell_link_bad_value": ("'{value}' is not a value it accepts", "“{value}”不是它接受的值"),
-    "shell_link_too_long": (
-        "This link is {n} characters long; browsers and servers accept about {limit}. Shorten the text in the "
-        "boxes, or share the text separately.",
-        "这个链接有 {n} 个字符；浏览器和服务器大约只接受 {limit} 个。请缩短输入框中的文字，或单独分享这段文字。"),
-})
 
 # Runs in the page before Gradio: the language switch (Gradio's own locale store) and plot exports.
 HEAD = "<script>" + (ASSETS / "app.js").read_text(encoding="utf-8") + "</script>"

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
-from components.core.messages import register
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 
@@ -23,12 +22,6 @@ __all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "csv_button
 
 MODEL_GROUP = "model"
 
-register({
-    "sentence_a": ("Sentence A", "句子 A"),
-    "sentence_b": ("Sentence B (optional: makes a sentence pair)", "句子 B（可选：组成句子对）"),
-    "examples": ("Examples", "示例"),
-    "download_csv": ("Download CSV", "下载 CSV"),
-})
 
 # Builds a CSV from a gr.Dataframe's value in the browser (no server round trip) and downloads it.
 CSV_JS = """
