@@ -310,13 +310,58 @@ def test_attention_draws_a_heatmap_and_both_bertviz_views_offline(page):
     assert_clean(page, "Attention tab")
 
 
-def test_projector_mode_enlarges_the_text(page):
-    size = "() => parseFloat(getComputedStyle(document.querySelector('.prose')).fontSize)"
-    before = page.evaluate(size)
-    page.locator("#projector-toggle input[type=checkbox]").check()
-    page.wait_for_function("() => document.body.classList.contains('projector')", timeout=TIMEOUT)
-    screenshot(page, "projector")
-    assert page.evaluate(size) > before
+PROJECTOR_SIZES = """(sel) => { const out = {}; for (const [k, s] of Object.entries(sel)) {
+    const e = document.querySelector(s); out[k] = e ? parseFloat(getComputedStyle(e).fontSize) : null; }
+  const gd = document.querySelector('#attention-plot .js-plotly-plot')._fullLayout;
+  Object.assign(out, {plot: gd.font.size, plot_title: gd.title.font.size, plot_ticks: gd.xaxis.tickfont.size,
+                      plot_hover: gd.hoverlabel.font.size});
+  out.bertviz = parseFloat(getComputedStyle(document.querySelector('iframe[title^=bertviz]')).zoom);
+  return out; }"""
+READ_IN_CLASS = {"tab": "button[role=tab]", "choice": "#attention-view label span",
+                 "label": "#attention-text label span", "info": "#attention-layer .info-text",
+                 "note": "#tab-attention .prose p", "box": "#attention-text textarea",
+                 "button": "#tab-attention button.primary", "table": "#tab-attention table td",
+                 "toggle": "#projector-toggle label span"}
+
+
+def test_projector_mode_enlarges_everything_a_class_reads_and_is_remembered(playwright_session, app_server, tmp_path):
+    """Every text a class reads at least 1.5x: the page's own (tab names, choices, labels, info lines, notes,
+    tables, buttons), the figures' (fonts, titles, ticks, hover labels) and the bertviz views. Switching it off
+    is the control: every size returns to what it was. Remembered on reload and carried by a link."""
+    context, page = open_app(playwright_session, app_server, tmp_path / "projector")
+    try:
+        panel = open_tab(page, "attention")
+        run_and_wait(page, panel)
+        before = page.evaluate(PROJECTOR_SIZES, READ_IN_CLASS)
+        page.locator("#projector-toggle input[type=checkbox]").check()
+        page.wait_for_function("() => document.querySelector('#attention-plot .js-plotly-plot')._fullLayout.font.size"
+                               " > 20", timeout=TIMEOUT)
+        page.wait_for_timeout(1000)  # buttons ease their size in
+        after = page.evaluate(PROJECTOR_SIZES, READ_IN_CLASS)
+        shot = screenshot(page, "projector-attention")
+        small = {k: (before[k], after[k]) for k in before if not after[k] >= 1.5 * before[k] - 0.01}
+        assert small == {}, shot
+        page.locator("#projector-toggle input[type=checkbox]").uncheck()  # the control: back to the page's sizes
+        page.wait_for_function("() => document.querySelector('#attention-plot .js-plotly-plot')._fullLayout.font.size"
+                               " < 20", timeout=TIMEOUT)
+        page.wait_for_timeout(1000)
+        assert page.evaluate(PROJECTOR_SIZES, READ_IN_CLASS) == before
+        page.locator("#projector-toggle input[type=checkbox]").check()
+        page.reload(wait_until="load")
+        page.wait_for_function("() => document.body.classList.contains('projector') && "
+                               "document.querySelector('#projector-toggle input').checked", timeout=TIMEOUT)
+        page.locator("#copy-link").click()
+        page.wait_for_function("() => document.querySelector('#view-link textarea, #view-link input').value",
+                               timeout=TIMEOUT)
+        assert "projector=1" in page.locator("#view-link textarea, #view-link input").first.input_value()
+    finally:
+        context.close()
+    context, page = open_app(playwright_session, app_server, tmp_path / "linked", query="?projector=1")
+    try:  # a fresh browser, nothing remembered: the link alone turns it on
+        page.wait_for_function("() => document.body.classList.contains('projector') && "
+                               "document.querySelector('#projector-toggle input').checked", timeout=TIMEOUT)
+    finally:
+        context.close()
 
 
 def slider_range(page, elem_id: str) -> tuple[str, str, str]:

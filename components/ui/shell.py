@@ -35,17 +35,22 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 # lesson folders, in tab order; each has a tab.py with TAB_ID, TITLE (a message key) and build(ctx)
 LESSONS = ("predict", "explain", "attention", "heads", "tokens", "polysemy", "pretraining", "finetune")
 MAX_LINK = 2000  # characters: what every browser, proxy and server on the way accepts
-GLOBAL_PARAMS = ("tab", "model", "lang")
+GLOBAL_PARAMS = ("tab", "model", "lang", "projector")  # a link's parameters that belong to no tab
 
 
 # Runs in the page before Gradio: the language switch (Gradio's own locale store) and plot exports.
 HEAD = "<script>" + (ASSETS / "app.js").read_text(encoding="utf-8") + "</script>"
 DETECT_LANG_JS = """
 (ignored) => {
-  const asked = new URLSearchParams(window.location.search).get('lang');
+  const query = new URLSearchParams(window.location.search);
+  const asked = query.get('lang');
   const lang = asked || window.localStorage.getItem('bertlens-lang') || navigator.language || 'en';
   if (asked || window.localStorage.getItem('bertlens-lang')) { window.bertlensSetLocale(lang); }
-  return [lang, window.location.search.length];
+  const linked = query.get('projector');
+  const projector = linked !== null ? ['1', 'true'].includes(linked.toLowerCase())
+    : window.localStorage.getItem('bertlens-projector') === '1';
+  window.bertlensProjector(projector);
+  return [lang, window.location.search.length, projector];
 }
 """
 SWITCH_LANG_JS = "(lang) => { window.localStorage.setItem('bertlens-lang', lang); window.bertlensSetLocale(lang); " \
@@ -94,11 +99,9 @@ def read_link(query: dict[str, str], fields_by_tab: dict[str, dict], models: tup
     values: dict = {}
     fields = fields_by_tab[tab] if tab else {}
     for name, raw in query.items():
-        if name in ("tab", "lang"):
-            continue
-        if name == "model":
-            if raw not in models:
-                notices.append(Msg("shell_link_ignored", name=name, why=Msg("shell_link_bad_value", value=raw[:40])))
+        if name == "model" and raw not in models:
+            notices.append(Msg("shell_link_ignored", name=name, why=Msg("shell_link_bad_value", value=raw[:40])))
+        if name in GLOBAL_PARAMS:  # read by the page (lang, projector) or by on_load (tab, model)
             continue
         component = fields.get(name)
         value = _coerce(component, raw) if component is not None else None
@@ -134,8 +137,7 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
             language = gr.Radio([("English", "en"), ("中文", "zh")], value="en", label=i18n("shell_language"),
                                 scale=1, elem_id="language-switch")
             projector = gr.Checkbox(label=i18n("shell_projector"), value=False, scale=1, elem_id="projector-toggle")
-        projector.change(None, projector, None, js="(on) => { document.body.classList.toggle('projector', on); "
-                                                    "return []; }")
+        projector.input(None, projector, None, js="(on) => { window.bertlensProjector(on); return []; }")
         ctx = TabContext(services=services, i18n=i18n, model=model_box, lang=lang,
                          session_classifier=session_classifier)
         handles: dict[str, TabHandle] = {}
@@ -151,13 +153,13 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
             copy = gr.Button(i18n("shell_copy_link"), size="sm", scale=0, elem_id="copy-link")
             link = gr.Textbox(label=i18n("shell_link"), interactive=False, scale=4, elem_id="view-link",
                               buttons=["copy"])
-        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table)
+        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table, projector)
     demo.bertlens_i18n = i18n  # launch() needs the same instance the components used
     return demo
 
 
 def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, current_tab, copy, link, language,
-                about_table) -> None:
+                about_table, projector) -> None:
     services = ctx.services
     models = services.config.models  # the load and switch events need names only: they never run a model
     carrier = gr.Textbox(visible=False)
@@ -179,13 +181,13 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
                 {} if value is None else {"value": min(max(int(value), first), last)}))
         return updates
 
-    def on_load(detected: str, length: float, request: gr.Request):
+    def on_load(detected: str, length: float, projector_on: bool, request: gr.Request):
         lang = lang_of(detected)
         query = dict(request.query_params) if request is not None else {}
         tab, values, notices = read_link(query, fields_by_tab, models, int(length or 0), services.config.default_model)
         show_warnings(notices, lang)
         model = {"value": query["model"]} if query.get("model") in models else {}
-        updates = {lang_state: lang, language: lang,
+        updates = {lang_state: lang, language: lang, projector: bool(projector_on),
                    model_box: gr.update(choices=model_choices(models, lang), **model),
                    about_table: about.models_markdown(models, lang)}
         if tab:
@@ -211,9 +213,9 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
         fn, inputs, run_outputs = handles[tab_id].run
         trigger.change(fn, inputs, run_outputs, api_name=False, concurrency_id=MODEL_GROUP,
                        concurrency_limit=services.config.concurrency)
-    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, linked, *field_components,
+    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, linked, projector, *field_components,
                *unlinked_sliders]
-    loaded = demo.load(on_load, [carrier, query_length], outputs, js=DETECT_LANG_JS, api_name=False,
+    loaded = demo.load(on_load, [carrier, query_length, projector], outputs, js=DETECT_LANG_JS, api_name=False,
                        show_progress="hidden")
     loaded.then(run_linked, linked, list(triggers.values()), api_name=False, show_progress="hidden")
 
@@ -245,6 +247,7 @@ def _copy_js(fields: list[tuple[str, str]]) -> str:
     const v = values[i];
     if (t === tab && v !== null && v !== undefined && String(v) !== '') query.set(name, String(v));
   }});
+  if (document.body.classList.contains('projector')) query.set('projector', '1');
   const url = window.location.origin + window.location.pathname + '?' + query.toString();
   if (url.length > {MAX_LINK}) {{
     return {json.dumps(too_long, ensure_ascii=False)}[lang].replace('__N__', url.length.toLocaleString('en'));
