@@ -417,3 +417,19 @@ def test_a_link_to_layer_9_on_minilm_opens_layer_6_and_says_so(playwright_sessio
         assert "minilm has no layer 9" in page.locator(".toast-body").first.inner_text(), shot
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("tab_id, box, result", [("predict", "#predict-text textarea", "#predict-plot .main-svg"),
+                                                 ("attention", "#attention-text textarea", "#attention-plot .main-svg"),
+                                                 ("tokens", "#tokens-text textarea", "#tokens-plot .main-svg")])
+def test_an_error_after_a_success_clears_the_previous_sentences_results(page, tab_id, box, result):
+    panel = open_tab(page, tab_id)
+    run_and_wait(page, panel)
+    page.locator(result).first.wait_for(timeout=TIMEOUT)  # the control: the first sentence's figure is on screen
+    page.locator(box).fill("   ")
+    run_and_wait(page, panel)
+    page.locator(".toast-body.error").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_function(f"() => !document.querySelector('{result}')", timeout=TIMEOUT)
+    shot = screenshot(page, f"{tab_id}-error-clears")
+    assert page.locator(result).count() == 0, shot
+    assert page.locator(f"#tab-{tab_id} input, #tab-{tab_id} textarea").count() > 0, shot  # controls stay controls

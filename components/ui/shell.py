@@ -161,7 +161,8 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
 def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, current_tab, copy, link, language,
                 about_table, projector) -> None:
     services = ctx.services
-    models = services.config.models  # the load and switch events need names only: they never run a model
+    # the load and switch events need names only: they never run a model (nor close over Services)
+    models, default_model = services.config.models, services.config.default_model
     carrier = gr.Textbox(visible=False)
     query_length = gr.Number(visible=False)
     field_components = list(dict.fromkeys(c for h in handles.values() for c in h.fields.values()))
@@ -184,7 +185,7 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
     def on_load(detected: str, length: float, projector_on: bool, request: gr.Request):
         lang = lang_of(detected)
         query = dict(request.query_params) if request is not None else {}
-        tab, values, notices = read_link(query, fields_by_tab, models, int(length or 0), services.config.default_model)
+        tab, values, notices = read_link(query, fields_by_tab, models, int(length or 0), default_model)
         show_warnings(notices, lang)
         model = {"value": query["model"]} if query.get("model") in models else {}
         updates = {lang_state: lang, language: lang, projector: bool(projector_on),
@@ -195,7 +196,7 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
             updates[current_tab] = tab
         updates[linked] = tab
         updates.update({c: values[c] if c in values else gr.skip() for c in field_components})
-        updates.update(ranges(model.get("value", services.config.default_model), values))
+        updates.update(ranges(model.get("value", default_model), values))
         return updates
 
     def on_model(model: str, *values):

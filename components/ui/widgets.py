@@ -20,8 +20,8 @@ from components.core.numbering import span
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 
-__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "csv_button", "examples", "is_model_slider",
-           "model_slider", "sentence_pair"]
+__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "clear_on_failure", "csv_button", "examples",
+           "is_model_slider", "model_slider", "sentence_pair"]
 
 MODEL_GROUP = "model"
 
@@ -61,9 +61,28 @@ class TabContext:
     session_classifier: gr.State  # this browser's live-trained classifier directory, or None
 
     def model_event(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
-        """Wire an event that may run a model into the one concurrency group."""
-        return trigger(fn, inputs, outputs, concurrency_id=MODEL_GROUP,
-                       concurrency_limit=self.services.config.concurrency, **kwargs)
+        """Wire an event that may run a model into the one concurrency group; when it fails, what it shows
+        is cleared (``clear_on_failure``)."""
+        event = trigger(fn, inputs, outputs, concurrency_id=MODEL_GROUP,
+                        concurrency_limit=self.services.config.concurrency, **kwargs)
+        clear_on_failure(event, outputs)
+        return event
+
+
+# What an event shows (results), as opposed to what a student sets (controls, which an error never touches).
+RESULTS = (gr.Plot, gr.Markdown, gr.HTML, gr.Dataframe, gr.Label, gr.HighlightedText, gr.JSON, gr.DownloadButton,
+           gr.File, gr.Image)
+
+
+def clear_on_failure(event, outputs) -> None:
+    """After an error, empty every result the event writes: a figure or a note from the previous sentence
+    beside an error about this one would be read as this sentence's answer. The error itself still reaches
+    the page (a toast) and API clients; controls keep what the student set."""
+    outputs = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
+    shown = [o for o in outputs if isinstance(o, RESULTS)]
+    if shown:
+        event.failure(lambda: [None] * len(shown) if len(shown) > 1 else None, None, shown, api_name=False,
+                      show_progress="hidden", queue=False)
 
 
 def model_slider(kind: str, value: int, default_model: str, **kwargs) -> gr.Slider:
