@@ -7,7 +7,9 @@ library, is a bug: logged with its traceback on the server and shown as a short 
 as a traceback and never as the library's words.
 
 Design decision: handlers take the session's language as a parameter named ``lang``; the
-adapter finds it there, so a handler never formats an error itself.
+adapter finds it there, so a handler never formats an error itself. A failed event leaves its outputs
+as they were, so ``clear_on_error`` empties them after the toast: no result of an earlier input stays
+on screen beside the message about this one.
 """
 
 from __future__ import annotations
@@ -66,6 +68,17 @@ def user_errors(fn: Callable) -> Callable:
             fail(exc, _lang(fn, args, kwargs))
 
     return wrapper
+
+
+def clear_on_error(event, outputs: list) -> None:
+    """When ``event`` fails (its toast is shown), empty ``outputs``: no stale result beside the error.
+
+    Only display outputs belong here; a control (a menu, a grid of checkboxes) keeps its value, and an event
+    whose outputs include one shows its progress on its display outputs only (``show_progress_on``), so the
+    control never turns into an error badge."""
+    cleared = [gr.update(value=None) for _ in outputs]
+    event.failure(lambda: cleared if len(cleared) > 1 else cleared[0], None, outputs, api_name=False, queue=False,
+                  show_progress="hidden")
 
 
 def as_text(message: str) -> str:
