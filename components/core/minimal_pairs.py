@@ -8,9 +8,10 @@ classifier reads English only, so Predict and Explain offer the Chinese pairs on
 built on a Chinese or multilingual model).
 
 Measured with the shipped classifier on minilm (``tests/test_compare.py`` keeps these true): the
-negation moves joy from 0.94 to 0.03; the swap moves fear/nervousness to excitement; the word order
-leaves every emotion where it was (neutral 0.94 both), although the two sentences have the same pieces
-in another order, so the Attention difference shows what the order changes.
+negation moves joy from 0.94 to 0.01 (disappointment 0.00 -> 0.51); the swap moves fear 0.69 and
+nervousness 0.64 to excitement 0.94; the word order leaves every emotion where it was (neutral 0.94 in
+both, no label moves by 0.01), while the two sentences have the same number of pieces, so Attention
+shows the difference of their heatmaps: what the order changes.
 """
 
 from __future__ import annotations

@@ -91,9 +91,9 @@ def highlight_pair_html(first: Explanation, first_groups: list[Unit], second: Ex
 def _bars(explanation: Explanation, groups: list[Unit], lang: str) -> go.Bar:
     scores = unit_scores(explanation, groups)
     return go.Bar(x=list(range(len(groups))), y=scores.tolist(), name=t("expl_fig_attribution", lang),
-                  customdata=[[safe_label(u.text, 30), number(v, sign=True)] for u, v in zip(groups, scores)],
+                  customdata=[safe_label(u.text, 30) for u in groups], hovertext=[number(v, sign=True) for v in scores],
                   marker_color=[UP if v >= 0 else DOWN for v in scores], showlegend=False,
-                  hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>")
+                  hovertemplate="%{customdata}: %{hovertext}<extra></extra>")
 
 
 def _unit_word(groups: list[Unit], lang: str) -> str:
