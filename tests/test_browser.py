@@ -317,3 +317,58 @@ def test_projector_mode_enlarges_the_text(page):
     page.wait_for_function("() => document.body.classList.contains('projector')", timeout=TIMEOUT)
     screenshot(page, "projector")
     assert page.evaluate(size) > before
+
+
+def slider_range(page, elem_id: str) -> tuple[str, str, str]:
+    box = page.locator(f"#{elem_id} input[type=range]")
+    value = page.locator(f"#{elem_id} input[type=number]").input_value()
+    return box.get_attribute("min"), box.get_attribute("max"), value
+
+
+def choose_model(page, name: str) -> None:
+    menu = page.locator("#model-menu input")
+    menu.click()
+    page.locator("ul[role=listbox] li", has_text=name).first.click()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_layer_and_head_sliders_follow_the_model_at_load_and_after_a_switch(playwright_session, app_server, tmp_path,
+                                                                            tiny_en_dir, locale):
+    """minilm has 6 layers of 12 heads, the tiny test model 2 of 4: every layer/head slider's range is the
+    menu model's own, before any run and after a switch, and a value beyond it is brought back."""
+    context, page = open_app(playwright_session, app_server, tmp_path / locale, locale)
+    try:
+        open_tab(page, "polysemy")
+        assert slider_range(page, "polysemy-layer")[:2] == ("0", "6")
+        open_tab(page, "attention")
+        assert slider_range(page, "attention-layer") == ("1", "6", "3")
+        assert slider_range(page, "attention-head")[:2] == ("1", "12")
+        set_slider(page, "attention-head", 9)
+        choose_model(page, str(tiny_en_dir))
+        page.wait_for_function("() => document.querySelector('#attention-layer input[type=range]').max === '2'",
+                               timeout=TIMEOUT)
+        shot = screenshot(page, f"{locale}-sliders-tiny")
+        assert slider_range(page, "attention-layer") == ("1", "2", "2"), shot
+        assert slider_range(page, "attention-head") == ("1", "4", "4"), shot
+        open_tab(page, "polysemy")
+        assert slider_range(page, "polysemy-layer")[:2] == ("0", "2"), shot
+        open_tab(page, "attention")
+        choose_model(page, "minilm")
+        page.wait_for_function("() => document.querySelector('#attention-layer input[type=range]').max === '6'",
+                               timeout=TIMEOUT)
+        assert slider_range(page, "attention-head")[:2] == ("1", "12")
+    finally:
+        context.close()
+
+
+def test_a_link_to_layer_9_on_minilm_opens_layer_6_and_says_so(playwright_session, app_server, tmp_path):
+    context, page = open_app(playwright_session, app_server, tmp_path / "link9",
+                             query="?tab=attention&text=The+cat+sat.&layer=9&head=2&view=head")
+    try:
+        page.locator("#attention-plot .heatmaplayer").wait_for(timeout=TIMEOUT)
+        shot = screenshot(page, "link-layer-9")
+        assert slider_range(page, "attention-layer") == ("1", "6", "6"), shot
+        assert page.locator("#attention-plot .gtitle").text_content() == "minilm: layer 6, head 2", shot
+        assert "minilm has no layer 9" in page.locator(".toast-body").first.inner_text(), shot
+    finally:
+        context.close()

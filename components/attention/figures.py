@@ -110,7 +110,7 @@ def grid_figure(view: AttentionView, title: str, lang: str, export: str) -> go.F
     block = math.ceil(n / GRID_CELLS)
     matrix = _bin(view.matrix, block) if block > 1 else view.matrix
     rows = math.ceil(n_heads / GRID_COLUMNS)
-    names = [t("attn_head_n", lang, head=h) for h in range(n_heads)]
+    names = [t("attn_head_n", lang, head=h + 1) for h in range(n_heads)]
     fig = make_subplots(rows=rows, cols=GRID_COLUMNS, subplot_titles=names,
                         horizontal_spacing=0.04, vertical_spacing=0.08 if rows < 4 else 0.05)
     zmax = float(max(matrix.max(), 1e-6))

@@ -24,6 +24,7 @@ from components.attention.figures import GRID_CELLS, attention_figure, compare_f
 from components.core.analysis import Analysis
 from components.core.messages import UserError, render, t
 from components.core.minimal_pairs import pairs_for
+from components.core.numbering import Clamped, clamp
 from components.core.services import Services
 from components.ui.errors import show_warnings, user_errors
 from components.ui.widgets import (
@@ -32,6 +33,7 @@ from components.ui.widgets import (
     TabHandle,
     compare_sentence,
     examples,
+    model_slider,
     pair_examples,
     run_then_compare,
     sentence_pair,
@@ -40,6 +42,7 @@ from components.ui.widgets import (
 
 TAB_ID = "attention"
 TITLE = "tab_attention"
+DEFAULT_LAYER, DEFAULT_HEAD = 3, 1  # numbered from 1, as the sliders show them
 
 EXAMPLES = [
     ["The animal didn't cross the street because it was too tired.", ""],
@@ -64,25 +67,25 @@ DOWNLOAD_JS = """
 """
 
 
-def _clamp(analysis: Analysis, layer: float | None, head: float | None) -> tuple[int, int]:
-    """Sliders are built for 12 layers/heads; smaller models get the nearest that exists."""
-    layer_i = min(max(int(layer or 0), 0), analysis.n_layers - 1)
-    head_i = min(max(int(head or 0), 0), analysis.n_heads - 1)
-    return layer_i, head_i
+def _clamp(analysis: Analysis, layer: float | None, head: float | None) -> tuple[Clamped, Clamped]:
+    """The slider numbers (from 1) brought into this model's range, each with its notice if it moved."""
+    shape = (analysis.n_layers, analysis.n_heads)
+    return (clamp("layer", layer, shape, analysis.model_name, DEFAULT_LAYER),
+            clamp("head", head, shape, analysis.model_name, DEFAULT_HEAD))
 
 
 def render_view(analysis: Analysis, layer: float | None, head: float | None, view: str, hide_special: bool,
                 hide_punct: bool, lang: str) -> tuple[go.Figure, str]:
     """The figure and its note for one view of a cached analysis."""
-    layer_i, head_i = _clamp(analysis, layer, head)
-    shown = attention_view(analysis, view, layer_i, head_i, hide_special=bool(hide_special),
+    layer_c, head_c = _clamp(analysis, layer, head)
+    shown = attention_view(analysis, view, layer_c.index, head_c.index, hide_special=bool(hide_special),
                            hide_punct=bool(hide_punct))
-    title = t(TITLE_KEYS[view], lang, model=analysis.model_name, layer=layer_i, head=head_i,
+    title = t(TITLE_KEYS[view], lang, model=analysis.model_name, layer=layer_c.number, head=head_c.number,
               heads=analysis.n_heads)
     note = render(shown.note, lang)
-    if (layer_i, head_i) != (int(layer or 0), int(head or 0)) and view != "rollout":
-        note += " " + t("attn_note_clamped", lang, layers=analysis.n_layers, heads=analysis.n_heads, layer=layer_i,
-                        head=head_i)
+    moved = [c.notice for c in (layer_c, head_c if view == "head" else None) if c is not None and c.notice]
+    if moved:
+        note += " " + " ".join(render(m, lang) for m in moved)
     if view == "grid" and analysis.n_tokens > 64:
         size = -(-len(shown.tokens) // GRID_CELLS)
         if size > 1:
@@ -93,11 +96,11 @@ def render_view(analysis: Analysis, layer: float | None, head: float | None, vie
 def compare_outputs(first: Analysis, second: Analysis, layer: float | None, head: float | None, view: str,
                     hide_special: bool, hide_punct: bool, lang: str) -> tuple[go.Figure, str]:
     """The comparison figure and its note: the difference when the pieces line up, else side by side."""
-    layer_i, head_i = _clamp(first, layer, head)
-    pair = compare_views(first, second, view, layer_i, head_i, hide_special=bool(hide_special),
+    layer_c, head_c = _clamp(first, layer, head)
+    pair = compare_views(first, second, view, layer_c.index, head_c.index, hide_special=bool(hide_special),
                          hide_punct=bool(hide_punct))
-    shown = pair.first.view
-    title = t(TITLE_KEYS[shown], lang, model=first.model_name, layer=layer_i, head=head_i, heads=first.n_heads)
+    title = t(TITLE_KEYS[pair.first.view], lang, model=first.model_name, layer=layer_c.number, head=head_c.number,
+              heads=first.n_heads)
     if pair.aligned:
         note = t("attn_cmp_note_diff", lang, n=len(pair.first.tokens))
     else:
@@ -142,8 +145,8 @@ def attention_endpoint(services: Services):
         analysis = services.analysis(model_name, text, text_pair or None)
         show_warnings(analysis.warnings(), lang)
         figure, note = render_view(analysis, layer, head, view, hide_special, hide_punct, lang)
-        layer_i, _ = _clamp(analysis, layer, head)
-        payload = shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, layer_i)
+        layer_c, _ = _clamp(analysis, layer, head)
+        payload = shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, layer_c.index)
         return figure, note, bertviz_html(payload, lang)
 
     return attention
@@ -166,8 +169,10 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("attn_intro"))
     text, pair = sentence_pair(i18n, EXAMPLES[0][0], "attention")
     with gr.Row():
-        layer = gr.Slider(0, 11, value=2, step=1, label=i18n("attn_layer"), elem_id="attention-layer")
-        head = gr.Slider(0, 11, value=0, step=1, label=i18n("attn_head"), elem_id="attention-head")
+        layer = model_slider("layer", DEFAULT_LAYER, ctx.services.config.default_model, label=i18n("attn_layer"),
+                            info=i18n("num_rule_short"), elem_id="attention-layer")
+        head = model_slider("head", DEFAULT_HEAD, ctx.services.config.default_model, label=i18n("attn_head"),
+                           elem_id="attention-head")
     with gr.Row():
         view = gr.Radio([(i18n(VIEW_LABEL_KEYS[v]), v) for v in VIEWS], value="mean", label=i18n("attn_view"),
                         scale=3, elem_id="attention-view")

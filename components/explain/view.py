@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from components.core.classifier import Classifier, label_text
 from components.core.messages import render, t
+from components.core.numbering import head_name
 from components.core.text import escape, number
 from components.explain.ablation import Ablation, Scan, head_names
 from components.explain.compute import (
@@ -38,17 +39,12 @@ from components.explain.pair import ExplanationPair
 from components.predict.figures import change_figure
 
 __all__ = ["UI_MAX_STEPS", "CompareView", "ExplainView", "ablation_outputs", "compare_view", "explain_view",
-           "head_name", "label_choices", "scan_outputs"]
+           "label_choices", "scan_outputs"]
 
 UI_MAX_STEPS = 256
 ABLATION_COLUMN_KEYS = ("expl_col_label", "expl_col_before", "expl_col_after", "expl_col_change")
 MODE_SHORT_KEYS = {"zero": "expl_mode_zero_short", "mean": "expl_mode_mean_short"}
 WHAT_KEYS = {"sigmoid": "expl_what_sigmoid", "softmax": "expl_what_softmax"}
-
-
-def head_name(layer: int, head: int) -> str:
-    """'L3H6' for the 0-based (2, 5): layers and heads from 1, as the grid shows them."""
-    return f"L{layer + 1}H{head + 1}"
 
 
 def label_choices(labels, lang: str) -> list[tuple[str, str]]:

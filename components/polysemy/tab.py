@@ -13,6 +13,7 @@ from __future__ import annotations
 import gradio as gr
 
 from components.core.messages import Msg, UserError
+from components.core.numbering import clamp
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.polysemy.sentences import MAX_TARGET, clean_target, parse_span
@@ -20,7 +21,7 @@ from components.polysemy.sets import DEFAULT_SET, builtin_sets, set_text_languag
 from components.polysemy.study import study
 from components.polysemy.view import render_view, vectors_file
 from components.ui.errors import show_warnings, user_errors
-from components.ui.widgets import TabContext, TabHandle, csv_button
+from components.ui.widgets import TabContext, TabHandle, csv_button, model_slider
 
 TAB_ID = "polysemy"
 TITLE = "tab_polysemy"
@@ -45,7 +46,10 @@ def polysemy_endpoint(services: Services):
         target = clean_target(target)
         model, tuned = _encoder(services, model_name, encoder, lang)
         found = study(model, sentences or "", target, parse_span(span), glove=services.config.glove, tuned=tuned)
-        view = render_view(found, int(layer or 0), lang)
+        shown = clamp("hidden", layer, (found.n_layers, int(model.config.num_attention_heads)), model.name,
+                      default=found.n_layers)
+        show_warnings([shown.notice] if shown.notice else [], lang)
+        view = render_view(found, shown.number, lang)
         return (view.static, view.contextual, view.matrix, view.curve, view.note, view.coordinates,
                 str(vectors_file(found)), view.layer)
 
@@ -95,7 +99,8 @@ def build(ctx: TabContext) -> TabHandle:
             span = gr.Textbox(label=i18n("poly_span"), placeholder="4:8", max_length=20, elem_id="polysemy-span")
             encoder = gr.Radio([(i18n("poly_encoder_base"), "base"), (i18n("poly_encoder_tuned"), "tuned")],
                                value="base", label=i18n("poly_encoder"), elem_id="polysemy-encoder")
-            layer = gr.Slider(0, 12, value=6, step=1, label=i18n("poly_layer"), elem_id="polysemy-layer")
+            layer = model_slider("hidden", 6, ctx.services.config.default_model, label=i18n("poly_layer"),
+                                 info=i18n("num_rule_hidden"), elem_id="polysemy-layer")
             run = gr.Button(i18n("poly_run"), variant="primary", elem_id="polysemy-run")
     custom = gr.Textbox(visible=False, max_length=MAX_CHARS)  # the sentences, when they are not the set's own
     note = gr.Markdown(elem_id="polysemy-note")

@@ -14,6 +14,7 @@ import gradio as gr
 
 from components.core.analysis import analyze
 from components.core.messages import UserError, render, t
+from components.core.numbering import clamp
 from components.core.services import Services
 from components.core.text import MAX_CHARS, escape
 from components.pretraining.compute import MAX_TOP_K, fill_mask, mask_input, next_sentence, rank_guess, words
@@ -31,7 +32,7 @@ from components.pretraining.views import (
     word_choices,
 )
 from components.ui.errors import show_warnings, user_errors
-from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples
+from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples, model_slider
 
 TAB_ID = "pretraining"
 MAX_GUESS = 100
@@ -93,10 +94,10 @@ def endpoints(services: Services):
             masked = mask_input(model, text, _words(masked_words))
             return None, reads_markdown(masked.tokens(model), lang) + "\n\n" + t("pre_guess_needed", lang), None, \
                 fill_table(None, lang)
-        n_layers = int(model.config.num_hidden_layers)
-        result = fill_mask(model, text, _words(masked_words), top_k=top_k, layer=min(int(layer), n_layers),
-                           classroom=classroom)
-        show_warnings(result.warnings, lang)
+        shown = clamp("layer", layer, (int(model.config.num_hidden_layers), int(model.config.num_attention_heads)),
+                      model.name, default=int(model.config.num_hidden_layers))
+        result = fill_mask(model, text, _words(masked_words), top_k=top_k, layer=shown.number, classroom=classroom)
+        show_warnings([*result.warnings, *([shown.notice] if shown.notice else [])], lang)
         guesses = rank_guess(model, result, guess[:MAX_GUESS]) if (guess or "").strip() else []
         heads = int(model.config.num_attention_heads)
         return (fill_figure(result, lang, text), fill_markdown(result, model, guesses, choice.note, lang, text),
@@ -162,7 +163,8 @@ def build(ctx: TabContext) -> TabHandle:
             guess = gr.Textbox(label=i18n("pre_guess"), max_length=MAX_GUESS, elem_id="pretraining-guess")
             with gr.Row():
                 top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=i18n("pre_top_k"))
-                layer = gr.Slider(1, 12, value=12, step=1, label=i18n("pre_layer"))
+                layer = model_slider("layer", 12, ctx.services.config.default_model, label=i18n("pre_layer"),
+                                    info=i18n("num_rule_short"))
             reveal = gr.Button(i18n("pre_reveal"), variant="primary", elem_id="pretraining-reveal")
             examples([[e] for e in FILL_EXAMPLES], [text], i18n)
         with gr.Column(scale=2):

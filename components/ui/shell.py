@@ -21,11 +21,13 @@ from pathlib import Path
 import gradio as gr
 
 from components.core.messages import Msg, lang_of, render
+from components.core.models import model_shape
+from components.core.numbering import clamp, span
 from components.core.services import Services, model_choices
 from components.ui import about
 from components.ui.errors import show_warnings
 from components.ui.i18n import make_i18n
-from components.ui.widgets import MODEL_GROUP, TabContext, TabHandle
+from components.ui.widgets import MODEL_GROUP, TabContext, TabHandle, is_model_slider
 
 __all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
 
@@ -56,6 +58,11 @@ def _lessons():
 
 def _coerce(component: gr.components.Component, raw: str):
     """The value a deep-link parameter gives a control, or None when it does not fit."""
+    if is_model_slider(component):  # brought into the linked model's range by read_link
+        try:
+            return float(raw)
+        except ValueError:
+            return None
     if isinstance(component, gr.Slider):
         try:
             value = float(raw)
@@ -74,8 +81,9 @@ def _coerce(component: gr.components.Component, raw: str):
 
 
 def read_link(query: dict[str, str], fields_by_tab: dict[str, dict], models: tuple[str, ...],
-              query_length: int) -> tuple[str | None, dict, list[Msg]]:
-    """(tab to open, {component: value}, notices) for a deep link's query parameters."""
+              query_length: int, default_model: str | None = None) -> tuple[str | None, dict, list[Msg]]:
+    """(tab to open, {component: value}, notices) for a deep link's query parameters. A layer or head
+    that the linked model does not have is brought into its range, with a notice."""
     if query_length > MAX_LINK:
         return None, {}, [Msg("shell_link_too_long", n=f"{query_length:,}", limit=f"{MAX_LINK:,}")]
     notices: list[Msg] = []
@@ -94,6 +102,12 @@ def read_link(query: dict[str, str], fields_by_tab: dict[str, dict], models: tup
             continue
         component = fields.get(name)
         value = _coerce(component, raw) if component is not None else None
+        if is_model_slider(component) and value is not None:
+            model = query.get("model") if query.get("model") in models else (default_model or models[0])
+            clamped = clamp(component.bertlens_kind, value, model_shape(model), model)
+            value = clamped.number
+            if clamped.notice is not None:
+                notices.append(clamped.notice)
         if component is None:
             notices.append(Msg("shell_link_ignored", name=name[:40], why=Msg("shell_link_unknown")))
         elif value is None:
@@ -151,11 +165,24 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
     field_components = list(dict.fromkeys(c for h in handles.values() for c in h.fields.values()))
     fields_by_tab = {tab_id: h.fields for tab_id, h in handles.items()}
     lang_state, model_box = ctx.lang, ctx.model
+    sliders = [block for block in demo.blocks.values() if is_model_slider(block)]
+    unlinked_sliders = [s for s in sliders if s not in field_components]
+
+    def ranges(model: str, values: dict) -> dict:
+        """Every layer/head slider's range set to the model's own; values kept in range."""
+        shape = model_shape(model)
+        updates = {}
+        for slider in sliders:
+            first, last = span(slider.bertlens_kind, shape)
+            value = values.get(slider)
+            updates[slider] = gr.update(minimum=first, maximum=last, **(
+                {} if value is None else {"value": min(max(int(value), first), last)}))
+        return updates
 
     def on_load(detected: str, length: float, request: gr.Request):
         lang = lang_of(detected)
         query = dict(request.query_params) if request is not None else {}
-        tab, values, notices = read_link(query, fields_by_tab, models, int(length or 0))
+        tab, values, notices = read_link(query, fields_by_tab, models, int(length or 0), services.config.default_model)
         show_warnings(notices, lang)
         model = {"value": query["model"]} if query.get("model") in models else {}
         updates = {lang_state: lang, language: lang,
@@ -166,7 +193,11 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
             updates[current_tab] = tab
         updates[linked] = tab
         updates.update({c: values[c] if c in values else gr.skip() for c in field_components})
+        updates.update(ranges(model.get("value", services.config.default_model), values))
         return updates
+
+    def on_model(model: str, *values):
+        return ranges(model, dict(zip(sliders, values)))
 
     def run_linked(tab: str | None):
         return {trigger: 1 if tab_id == tab else gr.skip() for tab_id, trigger in triggers.items()}
@@ -180,10 +211,14 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
         fn, inputs, run_outputs = handles[tab_id].run
         trigger.change(fn, inputs, run_outputs, api_name=False, concurrency_id=MODEL_GROUP,
                        concurrency_limit=services.config.concurrency)
-    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, linked, *field_components]
+    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, linked, *field_components,
+               *unlinked_sliders]
     loaded = demo.load(on_load, [carrier, query_length], outputs, js=DETECT_LANG_JS, api_name=False,
                        show_progress="hidden")
     loaded.then(run_linked, linked, list(triggers.values()), api_name=False, show_progress="hidden")
+
+    # reads config files only (never weights), so it needs no lane
+    model_box.change(on_model, [model_box, *sliders], sliders, api_name=False, show_progress="hidden")
 
     def on_switch(lang: str):
         return lang_of(lang), gr.update(choices=model_choices(models, lang)), about.models_markdown(models, lang)

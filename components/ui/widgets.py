@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
+from components.core.models import model_shape
+from components.core.numbering import span
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.ui.errors import clear_on_error
 
 __all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "compare_sentence", "csv_button", "examples",
-           "pair_examples", "run_then_compare", "sentence_pair", "when_on"]
+           "is_model_slider", "model_slider", "pair_examples", "run_then_compare", "sentence_pair", "when_on"]
 
 MODEL_GROUP = "model"
 
@@ -63,6 +65,26 @@ class TabContext:
         """Wire an event that may run a model into the one concurrency group."""
         return trigger(fn, inputs, outputs, concurrency_id=MODEL_GROUP,
                        concurrency_limit=self.services.config.concurrency, **kwargs)
+
+
+def model_slider(kind: str, value: int, default_model: str, **kwargs) -> gr.Slider:
+    """A slider over the current model's encoder layers (1..N), heads (1..H) or hidden states (0..N).
+
+    Its range is the model's own: built for the default model, and updated by the shell at load and on
+    every model switch (``model_shape``: no weights are read); ``slider.bertlens_kind`` marks it. Gradio's
+    own bound check would answer an out-of-range value from the API with an English error: this slider
+    passes the number on, and the handler brings it into range with a notice in the student's language
+    (``core.numbering.clamp``). (An instance attribute, not a subclass: Gradio writes a .pyi stub beside
+    every module that subclasses a component.)"""
+    first, last = span(kind, model_shape(default_model))
+    slider = gr.Slider(first, last, value=min(max(value, first), last), step=1, **kwargs)
+    slider.bertlens_kind = kind
+    slider.preprocess = lambda payload: None if payload is None else float(payload)
+    return slider
+
+
+def is_model_slider(block) -> bool:
+    return isinstance(block, gr.Slider) and hasattr(block, "bertlens_kind")
 
 
 PAIR_HEADERS = ["A", "B"]
