@@ -63,6 +63,11 @@ class Services:
     def analysis(self, name: str | None, text: str, text_pair: str | None = None) -> Analysis:
         return analyze(self.model(name), text, text_pair)
 
+    def reading(self, classifier, text: str, detail: str = "logits") -> Analysis:
+        """A classifier's own pass over ``text`` (cached), truncated by the rule it was trained with
+        (``Classifier.max_length``, the one ``evaluate`` uses too); ``detail="full"`` adds attentions."""
+        return analyze(classifier.model, text, max_length=classifier.max_length, detail=detail)
+
     def classifier(self, path: str | None = None):
         """The classifier at ``path`` (a session's own, live-trained one), else the configured one
         (default: the shipped one under assets/); each loaded once."""

@@ -19,9 +19,10 @@ from components.core.models import model_shape
 from components.core.numbering import span
 from components.core.services import Services
 from components.core.text import MAX_CHARS
+from components.ui.errors import clear_on_error
 
-__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "clear_on_failure", "csv_button", "examples",
-           "is_model_slider", "model_slider", "sentence_pair"]
+__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "compare_sentence", "csv_button", "examples",
+           "is_model_slider", "model_slider", "pair_examples", "run_then_compare", "sentence_pair", "when_on"]
 
 MODEL_GROUP = "model"
 
@@ -62,27 +63,11 @@ class TabContext:
 
     def model_event(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
         """Wire an event that may run a model into the one concurrency group; when it fails, what it shows
-        is cleared (``clear_on_failure``)."""
+        is cleared (``errors.clear_on_error``)."""
         event = trigger(fn, inputs, outputs, concurrency_id=MODEL_GROUP,
                         concurrency_limit=self.services.config.concurrency, **kwargs)
-        clear_on_failure(event, outputs)
+        clear_on_error(event, outputs)
         return event
-
-
-# What an event shows (results), as opposed to what a student sets (controls, which an error never touches).
-RESULTS = (gr.Plot, gr.Markdown, gr.HTML, gr.Dataframe, gr.Label, gr.HighlightedText, gr.JSON, gr.DownloadButton,
-           gr.File, gr.Image)
-
-
-def clear_on_failure(event, outputs) -> None:
-    """After an error, empty every result the event writes: a figure or a note from the previous sentence
-    beside an error about this one would be read as this sentence's answer. The error itself still reaches
-    the page (a toast) and API clients; controls keep what the student set."""
-    outputs = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
-    shown = [o for o in outputs if isinstance(o, RESULTS)]
-    if shown:
-        event.failure(lambda: [None] * len(shown) if len(shown) > 1 else None, None, shown, api_name=False,
-                      show_progress="hidden", queue=False)
 
 
 def model_slider(kind: str, value: int, default_model: str, **kwargs) -> gr.Slider:
@@ -115,6 +100,57 @@ def sentence_pair(i18n: gr.I18n, value: str, elem_prefix: str) -> tuple[gr.Textb
                           elem_id=f"{elem_prefix}-text")
         pair = gr.Textbox(label=i18n("sentence_b"), lines=2, max_length=MAX_CHARS, elem_id=f"{elem_prefix}-pair")
     return text, pair
+
+
+def compare_sentence(i18n: gr.I18n, elem_prefix: str, info: str | None = None) -> tuple[gr.Checkbox, gr.Textbox]:
+    """The compare mode's switch (off by default) and the second-sentence box it reveals (minimal pairs)."""
+    on = gr.Checkbox(value=False, label=i18n("compare_on"), info=info, elem_id=f"{elem_prefix}-compare")
+    second = gr.Textbox(label=i18n("compare_text"), lines=2, max_length=MAX_CHARS, visible=False,
+                        elem_id=f"{elem_prefix}-compare-text")
+    on.change(lambda shown: gr.update(visible=bool(shown)), on, second, queue=False, api_name=False,
+              show_progress="hidden")
+    return on, second
+
+
+def pair_examples(pairs, text: gr.Textbox, second: gr.Textbox, on: gr.Checkbox, i18n: gr.I18n, elem_id: str,
+                  clear: list[gr.Textbox] = ()) -> gr.Examples:
+    """Built-in minimal pairs (``components.core.minimal_pairs``): a click fills both boxes, turns compare on
+    and empties ``clear`` (Attention's sentence B: a minimal pair compares two single sentences)."""
+    block = gr.Examples([[pair.first, pair.second] for pair in pairs], inputs=[text, second],
+                        label=i18n("compare_examples"), elem_id=elem_id)
+    block.dataset.headers = ["1", "2"]
+    block.load_input_event.then(lambda: (True, *[""] * len(clear)), None, [on, *clear], queue=False, api_name=False,
+                                show_progress="hidden")
+    return block
+
+
+def when_on(run_compare: Callable, n_outputs: int) -> Callable:
+    """The comparison as the page runs it: its outputs emptied while compare is off."""
+    def compare_if_on(on: bool, *args):
+        return run_compare(*args) if on else (None,) * n_outputs
+
+    return compare_if_on
+
+
+def run_then_compare(ctx: TabContext, trigger: Callable, run: Callable, inputs: list, outputs: list,
+                     compare: Callable, compare_inputs: list, compare_outputs: list, on: gr.Checkbox, *,
+                     display: list | None = None, compare_api_name: str | None = None, **kwargs) -> None:
+    """``run`` on ``trigger``, then, if it succeeded, the comparison; a failure empties what it would have shown.
+
+    ``display`` are the outputs that show progress and are emptied on a failure (default: all; a control
+    among the outputs keeps its value and never turns into an error badge). With ``compare_api_name`` the
+    trigger exists only in compare mode (Enter in the second box), so the comparison runs unconditionally as
+    that named endpoint; otherwise it runs only while ``on`` is ticked."""
+    display = outputs if display is None else display
+    first = ctx.model_event(trigger, run, inputs, outputs, show_progress_on=display, **kwargs)
+    clear_on_error(first, compare_outputs)  # its own outputs are emptied by model_event
+    kwargs.pop("api_name", None)
+    if compare_api_name:
+        ctx.model_event(first.success, compare, compare_inputs, compare_outputs, api_name=compare_api_name,
+                               **kwargs)
+    else:
+        ctx.model_event(first.success, when_on(compare, len(compare_outputs)), [on, *compare_inputs],
+                               compare_outputs, api_name=False, **kwargs)
 
 
 def examples(rows: list[list], inputs: list, i18n: gr.I18n, headers: list[str] | None = None,
