@@ -139,7 +139,8 @@ def build(ctx: TabContext) -> TabHandle:
         found = set_text_language(text)
         return SETS[found[0]].as_text(lang) if found and found[1] != lang else gr.skip()
 
-    set_key.input(fill, [set_key, ctx.lang], [sentences, target], api_name=False, show_progress="hidden")
+    # only a choice replaces the box: opening and closing the menu (an input event) never wipes typed sentences
+    set_key.select(fill, [set_key, ctx.lang], [sentences, target], api_name=False, show_progress="hidden")
     sentences.change(own_sentences, [sentences, set_key], custom, api_name=False, show_progress="hidden")
     ctx.lang.change(relocalize, [ctx.lang, sentences], sentences, api_name=False, show_progress="hidden")
     link_inputs = [set_key, custom, target, span, encoder, layer, ctx.model, ctx.lang]
