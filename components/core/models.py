@@ -308,7 +308,7 @@ def _resolve(name: str) -> tuple[str, str, str]:
     if not hub_reachable():
         why = Msg("model_offline_flag") if hub_offline() else Msg("model_unreachable", endpoint=hub_endpoint())
         raise ModelUnavailable("model_not_here", name=name, hub_id=hub_id, why=why,
-                               hint=Msg("model_fetch_hint", name=name))
+                               teacher=Msg("model_fetch_hint", name=name))
     return hub_id, f"Hugging Face Hub ({hub_id})", language
 
 
@@ -339,7 +339,7 @@ def _load_uncached(name: str) -> LoadedModel:
         raise
     except Exception as exc:  # noqa: BLE001 - corrupt or partial files surface in many types
         raise ModelUnavailable("model_corrupt", name=name, source=source, error=f"{type(exc).__name__}: "
-                               f"{str(exc)[:300]}", hint=Msg("model_fetch_hint", name=name)) from exc
+                               f"{str(exc)[:300]}", teacher=Msg("model_fetch_hint", name=name)) from exc
     return LoadedModel(name=name, source=source, tokenizer=tokenizer, encoder=encoder.eval(), language=language)
 
 

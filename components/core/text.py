@@ -15,9 +15,9 @@ import math
 import re
 import unicodedata
 
-from components.core.messages import Msg, UserError
+from components.core.messages import Msg, UserError, render
 
-__all__ = ["MAX_CHARS", "clean_text", "escape", "normalize_text", "number"]
+__all__ = ["MAX_CHARS", "clean_text", "escape", "normalize_text", "number", "teacher_details"]
 
 MAX_CHARS = 20_000  # beyond this even a 512-token window is a small prefix; refuse early
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # ">" and "<" become entities
@@ -64,3 +64,16 @@ def number(value: float, *, sign: bool = False, decimals: int = 4, significant: 
     if x != 0 and math.isfinite(x) and abs(x) < 10 ** (significant - 1 - decimals):
         decimals = min(12, significant - 1 - math.floor(math.log10(abs(x))))
     return f"{x:{'+' if sign else ''}.{decimals}f}"
+
+
+def teacher_details(message: Msg | None, lang: str) -> str:
+    """The part of a message meant for whoever runs the machine (``teacher=Msg(...)``: a command to run
+    where there is internet), folded away under "For the teacher" so that a student reads only what to do;
+    ``code`` in backticks stays code. HTML that toasts and Markdown both show; empty when there is none."""
+    teacher = message.params.get("teacher") if message is not None else None
+    if not isinstance(teacher, Msg):
+        return ""
+    parts = escape(render(teacher, lang)).split("`")
+    body = "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
+    return (f"<details class='bl-teacher'><summary>{escape(render(Msg('teacher_note'), lang))}</summary>"
+            f"{body}</details>")

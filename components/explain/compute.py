@@ -181,7 +181,7 @@ def read(classifier: Classifier, text: str) -> Analysis:
         if err.msg.key != "analysis_needs_chinese_model":
             raise
         base = str(classifier.info.get("base_model", classifier.model.name))
-        raise UserError("expl_needs_chinese", base=base) from None
+        raise UserError("expl_needs_chinese", base=base, teacher=Msg("teacher_chinese_classifier")) from None
     return _checked(analysis)
 
 

@@ -26,6 +26,7 @@ from components.pretraining.views import (
     bias_markdown,
     fill_markdown,
     fill_table,
+    note_markdown,
     nsp_markdown,
     reads_markdown,
     recipe_table,
@@ -75,7 +76,7 @@ def endpoints(services: Services):
             choice = choose_model(services, model_name, "mlm", text)
             reader = choice.model or choice.asked
             choices = word_choices(words(analyze(reader, text, detail="tokens")))
-            status = render(choice.note, lang, escape=lambda s: escape(s, markdown=True)) if choice.note else t(
+            status = note_markdown(choice.note, lang) if choice.note else t(
                 "pre_using", lang, model=escape(reader.name, markdown=True))
         except UserError as err:
             return gr.update(choices=[], value=[]), escape(err.render(lang))
@@ -87,7 +88,7 @@ def endpoints(services: Services):
         choice = choose_model(services, model_name, "mlm", text)
         if choice.model is None:
             masked = mask_input(choice.asked, text, _words(masked_words))
-            note = render(choice.note, lang, escape=lambda s: escape(s, markdown=True))
+            note = note_markdown(choice.note, lang)
             return None, reads_markdown(masked.tokens(choice.asked), lang) + "\n\n" + note, None, fill_table(None, lang)
         model = choice.model
         if guess_first and not (guess or "").strip():
@@ -115,7 +116,7 @@ def endpoints(services: Services):
                 results = [(s, fill_mask(choice.model, s, top_k=5, classroom=classroom)) for s in pair]
                 return bias_markdown(results, lang)
         choice = choose_model(services, model_name, "mlm")
-        return render(choice.note, lang, escape=lambda s: escape(s, markdown=True)) if choice.note else ""
+        return note_markdown(choice.note, lang) if choice.note else ""
 
     @user_errors
     def recipe(text: str, seed: float, classroom: bool, model_name: str, lang: str = "en"):
@@ -127,7 +128,7 @@ def endpoints(services: Services):
         shown = drawn.input_tokens(reader)
         lines = [render(summary(drawn, rows), lang)]
         if choice.note:
-            lines.append(render(choice.note, lang, escape=lambda s: escape(s, markdown=True)))
+            lines.append(note_markdown(choice.note, lang))
         return recipe_figure(drawn, shown, lang, text), "\n\n".join(lines), recipe_table(drawn, shown, rows, lang)
 
     @user_errors

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 import gradio as gr
 
 from components.core.messages import Msg, UserError, render
-from components.core.text import escape
+from components.core.text import escape, teacher_details
 
 log = logging.getLogger("bertlens")
 
@@ -46,7 +46,8 @@ def user_errors(fn: Callable) -> Callable:
             raise exc
         title = render(Msg("toast_error"), lang)
         if isinstance(exc, UserError):
-            raise gr.Error(as_text(exc.render(lang)), title=title, print_exception=False) from None
+            raise gr.Error(as_text(exc.render(lang)) + teacher_details(exc.msg, lang), title=title,
+                           print_exception=False) from None
         log.error("unexpected error in %s", fn.__name__, exc_info=exc)
         raise gr.Error(as_text(render(Msg("core_unexpected"), lang)), title=title, print_exception=False) from None
 
