@@ -191,8 +191,8 @@ def build(ctx: TabContext) -> TabHandle:
     bertviz = gr.HTML(label=i18n("attn_bertviz"), elem_id="attention-bertviz")
     download = gr.Button(i18n("attn_download_html"), size="sm", elem_classes=["bl-download"],
                          elem_id="bertviz-download")
-    examples(EXAMPLES, [text, pair], i18n, headers=PAIR_HEADERS)
-    pair_examples(pairs_for("en", "zh"), text, second, on, i18n, "attention-pairs", clear=[pair])
+    examples(ctx.readable(EXAMPLES), [text, pair], i18n, headers=PAIR_HEADERS)
+    pair_examples(ctx.readable(pairs_for("en", "zh")), text, second, on, i18n, "attention-pairs", clear=[pair])
     on.change(lambda shown: gr.update(visible=bool(shown)), on, compared, queue=False, api_name=False,
               show_progress="hidden")
     inputs = [text, pair, ctx.model, layer, head, view, hide_special, hide_punct, ctx.lang]

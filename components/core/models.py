@@ -32,7 +32,7 @@ from components.core.messages import Msg, UserError
 
 __all__ = [
     "ARCHITECTURES", "DEFAULT_MODEL", "PRESETS", "LoadedModel", "ModelUnavailable", "Preset", "activation_for",
-    "hub_reachable", "load_model", "model_shape", "model_status", "prefetch_model",
+    "hub_reachable", "load_model", "model_shape", "model_status", "prefetch_model", "reads_chinese",
 ]
 
 log = logging.getLogger("bertlens")
@@ -203,6 +203,19 @@ def model_shape(name: str | None) -> tuple[int, int]:
         if isinstance(layers, int) and isinstance(heads, int):
             return layers, heads
     return preset.shape if preset else (12, 12)
+
+
+def reads_chinese(name: str) -> bool:
+    """Whether a model's vocabulary holds Chinese characters, without loading it: a preset by its language,
+    a directory by its vocabulary file."""
+    preset = PRESETS.get(name)
+    if preset is not None:
+        return preset.language in ("zh", "multi")
+    folder = Path(name)
+    for file, mark in (("vocab.txt", "\n中\n"), ("tokenizer.json", '"中"')):
+        if (folder / file).is_file() and mark in (folder / file).read_text(encoding="utf-8", errors="replace"):
+            return True
+    return False
 
 
 def can_fill_in(name: str) -> bool:

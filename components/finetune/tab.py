@@ -245,7 +245,7 @@ def build(ctx: TabContext) -> TabHandle:
             lora = gr.Plot(show_label=False, elem_id="finetune-lora")
         js = gr.Plot(show_label=False, elem_id="finetune-js")
         cosine = gr.Plot(show_label=False, elem_id="finetune-cosine")
-        examples([[e] for e in EXAMPLES], [text], i18n)
+        examples(ctx.readable([[e] for e in EXAMPLES]), [text], i18n)
     evaluate_panel(ctx)
     fn = changed_endpoint(services)
     inputs, outputs = [which, text, ctx.lang, ctx.session_classifier], [summary, cka, js, lora, cosine]

@@ -92,7 +92,9 @@ def build(ctx: TabContext) -> TabHandle:
             sentences = gr.Textbox(label=i18n("poly_sentences"), value=first.as_text(), lines=10, max_lines=24,
                                    max_length=MAX_CHARS, elem_id="polysemy-sentences")
         with gr.Column(scale=1):
-            set_key = gr.Dropdown(choices=[(i18n(s.title_key), key) for key, s in SETS.items()], value=DEFAULT_SET,
+            readable = [(i18n(s.title_key), key) for key, s in SETS.items()  # Chinese sets need a Chinese model
+                        if s.language != "zh" or ctx.services.chinese_here()]
+            set_key = gr.Dropdown(choices=readable, value=DEFAULT_SET,
                                   label=i18n("poly_set"), elem_id="polysemy-set")
             target = gr.Textbox(label=i18n("poly_target"), value=first.target, max_length=MAX_TARGET,
                                 elem_id="polysemy-target")

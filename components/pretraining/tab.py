@@ -167,7 +167,7 @@ def build(ctx: TabContext) -> TabHandle:
                 layer = model_slider("layer", 12, ctx.services.config.default_model, label=i18n("pre_layer"),
                                     info=i18n("num_rule_short"))
             reveal = gr.Button(i18n("pre_reveal"), variant="primary", elem_id="pretraining-reveal")
-            examples([[e] for e in FILL_EXAMPLES], [text], i18n)
+            examples(ctx.readable([[e] for e in FILL_EXAMPLES]), [text], i18n)
         with gr.Column(scale=2):
             note = gr.Markdown(elem_id="pretraining-note")
     fill_plot = gr.Plot(label=i18n("pre_fill_plot"), elem_id="pretraining-fill-plot")
@@ -206,7 +206,7 @@ def build(ctx: TabContext) -> TabHandle:
         ask = gr.Button(i18n("pre_nsp_run"), variant="primary", elem_id="pretraining-nsp-run")
     nsp_note = gr.Markdown(elem_id="pretraining-nsp-note")
     nsp_plot = gr.Plot(label=i18n("pre_nsp_plot"), elem_id="pretraining-nsp-plot")
-    examples(NSP_EXAMPLES, [a, b], i18n, headers=PAIR_HEADERS)
+    examples(ctx.readable(NSP_EXAMPLES), [a, b], i18n, headers=PAIR_HEADERS)
 
     ctx.model_event(functools.partial(gr.on, None), refresh, [text, ctx.model, ctx.lang], [masked, status],
                     api_name=False, show_progress="hidden", trigger_mode="always_last")

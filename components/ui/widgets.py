@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
+from components.core.analysis import is_chinese
 from components.core.models import model_shape
 from components.core.numbering import span
 from components.core.services import Services
@@ -61,6 +62,13 @@ class TabContext:
     lang: gr.State  # "en" or "zh" for this browser session
     session_classifier: gr.State  # this browser's live-trained classifier directory, or None
 
+    def readable(self, rows: list) -> list:
+        """The built-in examples a model here can read: Chinese ones only when a Chinese model is on this
+        machine (until then they would only fail, and the message would be for the teacher, not the class)."""
+        if self.services.chinese_here():
+            return list(rows)
+        return [row for row in rows if not any(is_chinese(str(cell)) for cell in _cells(row))]
+
     def model_event(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
         """Wire an event that may run a model into the one concurrency group; when it fails, what it shows
         is cleared (``errors.clear_on_error``)."""
@@ -88,6 +96,12 @@ def model_slider(kind: str, value: int, default_model: str, **kwargs) -> gr.Slid
 
 def is_model_slider(block) -> bool:
     return isinstance(block, gr.Slider) and hasattr(block, "bertlens_kind")
+
+
+def _cells(row) -> list:
+    if isinstance(row, (list, tuple)):
+        return list(row)
+    return [getattr(row, "first", row), getattr(row, "second", "")]
 
 
 PAIR_HEADERS = ["A", "B"]
