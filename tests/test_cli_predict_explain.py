@@ -15,10 +15,12 @@ import pytest
 from components.cli import main
 from components.cli.explain import DEFAULT_STEPS, METHODS
 from components.core.classifier import load_classifier
+from components.core.messages import Msg
 from components.core.models import load_counts
 from components.explain import compute
+from components.explain.compute import MAX_STEPS
 from components.predict.compute import predict_text
-from tests.explain_fixtures import LABELS, make_tiny_classifier
+from tests.tiny import LABELS, make_tiny_classifier, shows
 
 REPO = Path(__file__).resolve().parents[1]
 EXPLAIN_KEYS = ["text", "label", "prob", "baseline_prob", "completeness_gap", "tokens", "attributions"]
@@ -106,16 +108,22 @@ def test_a_bad_line_prints_its_error_in_place_and_fails_the_run(capsys, clf_dir,
     assert code == 1 and len(records) == 6
     assert records[0]["text"] == "the bank" and records[5]["text"] == "the river"
     assert records[1] == {"line": 2, "error": "invalid JSON (Expecting value)"}
-    assert records[2]["line"] == 3 and "empty" in records[2]["error"]
-    assert records[3]["line"] == 4 and all(name in records[3]["error"] for name in LABELS)
+    assert records[2]["line"] == 3 and shows("text_empty", records[2]["error"])
+    assert records[3]["line"] == 4 and shows(Msg("expl_unknown_label", label="happiness", labels=list(LABELS)),
+                                             records[3]["error"])
     assert records[4]["line"] == 5 and "expected an object" in records[4]["error"]
+
+
+def said_on_a_line(prefix: str, message: Msg | str, err: str) -> bool:
+    """A line of stderr is ``prefix`` and then the message (the CLI writes messages in English)."""
+    return any(line.startswith(prefix) and shows(message, line[len(prefix):]) for line in err.splitlines())
 
 
 def test_single_text_errors_go_to_stderr_with_status_1(capsys, clf_dir):
     code, lines, err = run_cli(capsys, "explain", "   ", "--classifier", str(clf_dir), "--json")
-    assert code == 1 and lines == [] and "error: The text is empty" in err
+    assert code == 1 and lines == [] and said_on_a_line("error: ", "text_empty", err)
     code, _, err = run_cli(capsys, "explain", "the bank", "--classifier", str(clf_dir), "--steps", "0")
-    assert code == 1 and "from 1 to 512" in err
+    assert code == 1 and said_on_a_line("error: ", Msg("expl_steps_range", limit=MAX_STEPS), err)
     code, _, err = run_cli(capsys, "predict", "--classifier", str(clf_dir))
     assert code == 2 and "either a text or --input" in err
     code, _, err = run_cli(capsys, "predict", "--input", "/nonexistent.jsonl")
@@ -125,10 +133,10 @@ def test_single_text_errors_go_to_stderr_with_status_1(capsys, clf_dir):
 def test_long_text_is_explained_on_what_was_read_with_a_warning(capsys, clf_dir):
     code, lines, err = run_cli(capsys, "explain", "the bank " * 60, "--classifier", str(clf_dir), "--json")
     assert code == 0 and len(json.loads(lines[0])["tokens"]) == 64
-    assert "warning: The text has 122 tokens; this classifier reads only the first 64" in err
+    assert said_on_a_line("warning: ", Msg("expl_truncated", full=122, shown=64), err)
 
 
-def test_human_readable_output(capsys, clf_dir):
+def test_without_json_the_cli_prints_one_line_per_token_and_per_label(capsys, clf_dir):
     _, lines, _ = run_cli(capsys, "explain", "the bank", "--classifier", str(clf_dir), "--label", "joy")
     assert lines[0].startswith("joy: ") and "completeness gap" in lines[0]
     assert [line.split()[0] for line in lines[1:]] == ["[CLS]", "the", "bank", "[SEP]"]

@@ -12,6 +12,7 @@ from components.core.models import model_shape
 from components.core.numbering import NUMBERING, clamp, head_name, span
 from components.ui.shell import read_link
 from components.ui.widgets import is_model_slider, model_slider
+from tests.tiny import shows
 
 
 def test_spans_count_layers_and_heads_from_1_and_hidden_states_from_0():
@@ -74,10 +75,10 @@ def test_the_attention_endpoint_numbers_from_1_and_clamps_with_a_notice(client):
     text = "The cat sat on the mat."
     _figure, note, _html = client.predict(text, "", "minilm", 6, 12, "head", False, False,
                                           api_name="/attention")
-    assert "Layer 6, head 12" in note and "has no" not in note
+    assert shows(Msg("attn_note_head", layer=6, head=12), note) and not shows("num_clamped", note)
     _figure, note, _html = client.predict(text, "", "minilm", 9, 13, "head", False, False,
                                           api_name="/attention")
-    assert "Layer 6, head 12" in note
+    assert shows(Msg("attn_note_head", layer=6, head=12), note)
     for what, asked, shown, last in (("num_what_layer", "9", 6, 6), ("num_what_head", "13", 12, 12)):
         expected = Msg("num_clamped", what=Msg(what), asked=asked, model="minilm", first=1, last=last, shown=shown)
         assert render(expected, "en").split(" (")[0] in note

@@ -8,17 +8,17 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser import open_context, screenshot, watch_page
+from tests.browser import assert_clean, open_context, screenshot, watch_page
 
-pytest_plugins = ("tests.pretraining_fixtures",)
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def minilm_app(empty_hf_cache):
-    from tests.pretraining_fixtures import serve_app
+    from components.core.services import AppConfig
+    from tests.serving import serve
 
-    with serve_app(("minilm",)) as demo:
+    with serve(AppConfig(models=("minilm",), default_model="minilm", warm_up=False, concurrency=2)) as demo:
         yield demo
 
 
@@ -36,11 +36,6 @@ def note(page, elem: str, text: str) -> str:
     box = page.locator(f"#{elem}")
     box.get_by_text(text).first.wait_for(timeout=30_000)
     return box.inner_text()
-
-
-def clean(page) -> None:
-    assert page.watch.external == [] and page.watch.dialogs == [] and page.watch.injected == []
-    assert page.watch.errors == [], page.watch.errors
 
 
 def test_english_with_heads_guess_first_recipe_and_nsp(playwright_session, tmp_path, pt_app, pt_en_dir):
@@ -71,7 +66,7 @@ def test_english_with_heads_guess_first_recipe_and_nsp(playwright_session, tmp_p
         page.wait_for_function(f"() => document.querySelector('#pretraining-b textarea').value !== {before!r}")
         page.locator("#pretraining-nsp-plot .js-plotly-plot").wait_for()
         screenshot(page, "pretraining-en-heads")
-        clean(page)
+        assert_clean(page, "Pre-training tab with heads")
     finally:
         context.close()
 
@@ -95,7 +90,7 @@ def test_chinese_with_heads(playwright_session, tmp_path, pt_app, pt_zh_dir):
         assert "P(IsNext)" in note(page, "pretraining-nsp-note", "BERT 认为")
         assert page.get_by_role("button", name="揭晓 BERT 的答案").count() == 1
         screenshot(page, "pretraining-zh-heads")
-        clean(page)
+        assert_clean(page, "Pre-training tab in Chinese")
     finally:
         context.close()
 
@@ -120,6 +115,6 @@ def test_minilm_alone_teaches_the_recipe_and_points_to_the_heads(playwright_sess
         assert "[MASK]" in fill and "%" not in fill  # the masked input, and no prediction of any kind
         assert page.locator("#pretraining-fill-plot .js-plotly-plot").count() == 0
         screenshot(page, f"pretraining-minilm-{locale}")
-        clean(page)
+        assert_clean(page, "Pre-training tab on minilm")
     finally:
         context.close()
