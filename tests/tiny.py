@@ -1,10 +1,11 @@
-"""The tests' one helpers module: tiny random models and toy data built in code, where the real data is, and
-``raises_key``. Fixtures live in tests/conftest.py and only there; this module defines none.
+"""The tests' one helpers module (fixtures live in tests/conftest.py, and only there): tiny random models and toy
+data built in code, where the real data is, the hostile inputs every endpoint is tried with, and how a test names
+a message: ``raises_key`` for an error, ``shows``/``said`` for a note or a toast an app-level test reads.
 
-Models are built, never downloaded: an English WordPiece vocabulary (with ## continuations, accents
-stripped by the uncased tokenizer) and a Chinese character one holding 苹 果 银 行, so every code path
-that depends on the vocabulary runs without the Hub. Errors are checked by their message key, never by
-their English wording, so rewording a message breaks no test.
+Design decision: a test names a message by its key (and the parameters it knows), never by its English wording,
+so rewording a message in a texts.toml breaks no test. Models are built, never downloaded: an English WordPiece
+vocabulary (## continuations, accents stripped by the uncased tokenizer) and a Chinese character one holding
+苹 果 银 行, so every code path that depends on the vocabulary runs without the Hub.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def _pattern(msg: Msg, lang: str, top: bool = False) -> str:
 
 # --- hostile input: what a class may type into any text box ----------------------------------------------------
 
-LONG = "bank " * 20_000  # 100,000 characters
+LONG = "bank " * MAX_CHARS  # five times the limit (100,000 characters)
 HOSTILE = {
     "empty": "",
     "whitespace": " \t\n\u3000\u00a0 ",
