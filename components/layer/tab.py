@@ -1,0 +1,177 @@
+"""The Inside-a-layer tab: one encoder layer recomputed for one token, step by step, guess first.
+
+Design decisions:
+- The query is a hidden slider (``token``, a position from 0, or -1 for "the first regular
+  token"): it is what the API and deep links set; the chips are only how a student sets it. Typing
+  a new sentence or switching the model sets it back to -1, so a position picked in the old
+  sentence never points into the new one; a position out of range (a link, an API call) is an
+  error that says the range. Layer and head follow the model: their sliders get the model's
+  maximum on every run, and a value beyond it is shown clamped, with a notice.
+- Guess first hides the steps (a column) until a guess is clicked; the endpoint itself always
+  answers in full, so API and MCP clients get every number. A new query, layer, head or run clears
+  the guess.
+- Every number comes from the one cached ``Analysis``: changing layer, head or token never runs
+  the model again.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from components.core.messages import t
+from components.core.services import Services
+from components.layer.across import across_layers
+from components.layer.compute import encoder_layer, inside_layer
+from components.layer.figures import (
+    across_figure,
+    concat_figure,
+    ffn_figure,
+    head_output_figure,
+    input_figure,
+    products_figure,
+    residual_figure,
+    softmax_figure,
+)
+from components.layer.view import (
+    chips,
+    default_query,
+    guess_markdown,
+    record,
+    step_sentences,
+    summary_markdown,
+    table,
+)
+from components.ui.errors import show_warnings, user_errors
+from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples, sentence_pair
+
+TAB_ID = "layer"
+TITLE = "tab_layer"
+DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
+DEFAULT_LAYER, DEFAULT_HEAD, DEFAULT_TOKEN = 4, 2, 10  # minilm: "it" (10) attends most to "animal" here (0.68)
+SLIDER_MAX = 12  # before the first run; each run sets the model's own maximum
+MAX_POSITION = 4095
+EXAMPLES = [
+    [DEFAULT_TEXT, ""],
+    ["The trophy would not fit in the suitcase because it was too big.", ""],
+    ["Where did the children plant the tree?", "They planted it beside the school gate."],
+    ["我喜欢吃苹果。", ""],
+    ["老师在教室里读书。", "学生们认真地听。"],
+]
+STEPS = ("input", "products", "softmax", "head", "concat", "residual", "ffn", "across")
+
+
+def _clamp(value: float | None, n: int) -> int:
+    return min(max(int(round(value or 1)), 1), n)
+
+
+def _guess(guess: str | None, n_tokens: int) -> int | None:
+    try:
+        position = int(guess) if guess not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return position if position is not None and 0 <= position < n_tokens else None
+
+
+def layer_endpoint(services: Services):
+    @user_errors
+    def layer(text: str, text_pair: str, model_name: str, layer: float, head: float, token: float,
+              guess_first: bool, guess: str | None, lang: str = "en"):
+        model = services.model(model_name)
+        encoder_layer(model, 1)  # a model whose layers this lesson cannot read is told so before any forward
+        analysis = services.analysis(model_name, text, text_pair or None)
+        show_warnings(analysis.warnings(), lang)
+        layer_i, head_i = _clamp(layer, analysis.n_layers), _clamp(head, analysis.n_heads)
+        position = default_query(analysis) if token is None or int(token) < 0 else int(token)
+        steps = inside_layer(model, analysis, layer_i, head_i, position)
+        across = across_layers(model, analysis, position)
+        guessed = _guess(guess, analysis.n_tokens)
+        notes = [summary_markdown(steps, lang)]
+        if (layer_i, head_i) != (int(round(layer or 1)), int(round(head or 1))):
+            notes.append(t("layer_clamped", lang, layers=analysis.n_layers, heads=analysis.n_heads, layer=layer_i,
+                           head=head_i))
+        notes.append(guess_markdown(steps, guessed, bool(guess_first), lang))
+        choices = chips(analysis.tokens)
+        says = step_sentences(steps, across, lang)
+        figures = {"input": input_figure(steps, lang), "products": products_figure(steps, lang),
+                   "softmax": softmax_figure(steps, lang), "head": head_output_figure(steps, lang),
+                   "concat": concat_figure(steps, lang), "residual": residual_figure(steps, lang),
+                   "ffn": ffn_figure(steps, lang), "across": across_figure(across, steps, lang)}
+        shown = [value for step in STEPS for value in (says[step], figures[step])]
+        return (gr.update(maximum=analysis.n_layers, value=layer_i), gr.update(maximum=analysis.n_heads, value=head_i),
+                position, gr.update(choices=choices, value=str(position)),
+                gr.update(choices=choices, value=None if guessed is None else str(guessed)),
+                "\n\n".join(n for n in notes if n), *shown, table(steps, lang), record(steps, across))
+
+    return layer
+
+
+def _reset_query():
+    """A new sentence or model: the old position means nothing in it."""
+    return -1, gr.update(choices=[], value=None), gr.update(choices=[], value=None)
+
+
+def _pick(position: str | None):
+    return (int(position) if position not in (None, "") else -1), None
+
+
+def _gate(guess_first: bool, guess: str | None):
+    return gr.update(visible=not guess_first or guess not in (None, ""))
+
+
+def build(ctx: TabContext) -> TabHandle:
+    i18n = ctx.i18n
+    gr.Markdown(i18n("layer_intro"))
+    text, pair = sentence_pair(i18n, DEFAULT_TEXT, "layer")
+    with gr.Row():
+        layer = gr.Slider(1, SLIDER_MAX, value=DEFAULT_LAYER, step=1, label=i18n("layer_layer"), elem_id="layer-layer")
+        head = gr.Slider(1, SLIDER_MAX, value=DEFAULT_HEAD, step=1, label=i18n("layer_head"), elem_id="layer-head")
+    token = gr.Slider(-1, MAX_POSITION, value=DEFAULT_TOKEN, step=1, visible=False, elem_id="layer-token")
+    run = gr.Button(i18n("layer_run"), variant="primary", elem_id="layer-run")
+    picker = gr.Radio([], label=i18n("layer_query"), elem_id="layer-query", elem_classes=["bl-chips"])
+    note = gr.Markdown(elem_id="layer-note")
+    with gr.Row():
+        guess_first = gr.Checkbox(label=i18n("layer_guess_first"), value=True, scale=0, elem_id="layer-guess-first")
+        guess = gr.Radio([], label=i18n("layer_guess"), scale=5, elem_id="layer-guess", elem_classes=["bl-chips"])
+    gr.Markdown(i18n("layer_step_input"))
+    says, plots = {}, {}
+    says["input"] = gr.Markdown(elem_id="layer-say-input")
+    plots["input"] = gr.Plot(label=i18n("layer_plot_input"), elem_id="layer-plot-input")
+    with gr.Column(visible=False, elem_id="layer-steps") as steps_box:
+        for step, heading, label in (("products", "layer_step_products", "layer_plot_products"),
+                                     ("softmax", "layer_step_softmax", "layer_plot_softmax"),
+                                     ("head", "layer_step_head", "layer_plot_head"),
+                                     ("concat", None, "layer_plot_concat"),
+                                     ("residual", "layer_step_residual", "layer_plot_residual"),
+                                     ("ffn", "layer_step_ffn", "layer_plot_ffn")):
+            if heading:
+                gr.Markdown(i18n(heading))
+            says[step] = gr.Markdown(elem_id=f"layer-say-{step}")
+            plots[step] = gr.Plot(label=i18n(label), elem_id=f"layer-plot-{step}")
+        frame = gr.Dataframe(label=i18n("layer_table"), interactive=False, elem_id="layer-table")
+        csv_button(i18n, frame, "bertlens-layer")
+        with gr.Accordion(i18n("layer_record"), open=False):
+            numbers = gr.JSON(elem_id="layer-json")
+    gr.Markdown(i18n("layer_step_across"))
+    says["across"] = gr.Markdown(elem_id="layer-say-across")
+    plots["across"] = gr.Plot(label=i18n("layer_plot_across"), elem_id="layer-plot-across")
+    gr.Markdown(i18n("layer_caution"), elem_id="layer-caution")
+    examples(EXAMPLES, [text, pair], i18n, headers=PAIR_HEADERS)
+
+    fn = layer_endpoint(ctx.services)
+    inputs = [text, pair, ctx.model, layer, head, token, guess_first, guess, ctx.lang]
+    outputs = [layer, head, token, picker, guess, note,
+               *[c for step in STEPS for c in (says[step], plots[step])], frame, numbers]
+    ctx.model_event(run.click, fn, inputs, outputs, api_name="layer")
+    for trigger in (text.submit, layer.release, head.release):  # a new question: the guess is asked again
+        cleared = trigger(lambda: None, None, guess, api_name=False, queue=False)
+        ctx.model_event(cleared.then, fn, inputs, outputs, api_name=False)
+    picked = picker.input(_pick, picker, [token, guess], api_name=False, queue=False)
+    ctx.model_event(picked.then, fn, inputs, outputs, api_name=False)
+    for trigger in (guess.input, guess_first.input):
+        ctx.model_event(trigger, fn, inputs, outputs, api_name=False)
+    gr.on([guess.change, guess_first.change], _gate, [guess_first, guess], steps_box, api_name=False, queue=False,
+          show_progress="hidden")
+    gr.on([text.input, pair.input, ctx.model.input], _reset_query, None, [token, picker, guess], api_name=False,
+          queue=False, show_progress="hidden", trigger_mode="always_last")
+    return TabHandle(fields={"text": text, "pair": pair, "layer": layer, "head": head, "token": token},
+                     run=(fn, inputs, outputs))
