@@ -173,6 +173,7 @@ class LayerSteps:
         return {
             "model": self.model_name, "text": self.text, "text_pair": self.text_pair, "tokens": list(self.tokens),
             "layer": self.layer, "head": self.head, "token": self.token, "numbering": NUMBERING,
+            "n_layers": self.n_layers, "n_heads": self.n_heads,
             "positions": "token positions are position ids from 0",
             "reads": f"hidden_states[{self.layer - 1}]", "writes": f"hidden_states[{self.layer}]",
             "d_head": self.d_head, "scale": round(self.scale, 6), "dot_products": floats(self.dots),

@@ -16,6 +16,7 @@ positions, dimensions and neurons from 0 (as the tensors index them).
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -33,7 +34,10 @@ QUERY = "#d62728"
 OTHER = "#8fa8c8"
 SCORE = "#b9a3d6"
 MODEL = "#111111"
-DIVERGING = "RdBu_r"
+# blue (negative) to red (positive), written out: unvalidated, a plotly.py name such as "RdBu_r" would not reach
+# the browser as this scale (plotly.js knows no "_r", and its own "RdBu" runs the other way)
+_RDBU = plotly.colors.diverging.RdBu[::-1]
+DIVERGING = [[k / (len(_RDBU) - 1), colour] for k, colour in enumerate(_RDBU)]
 
 
 def token_axis(tokens, query: int) -> dict:

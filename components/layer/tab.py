@@ -64,18 +64,19 @@ def _clamp(value: float | None, n: int) -> int:
     return min(max(int(round(value or 1)), 1), n)
 
 
-def _guess(guess: str | None, n_tokens: int) -> int | None:
+def _position(value: float | str | None, n_tokens: int) -> int | None:
+    """A chip's or slider's position if it is one of this input's (from 0), else None (no guess, -1)."""
     try:
-        position = int(guess) if guess not in (None, "") else None
+        position = int(float(value)) if value not in (None, "") else -1
     except (TypeError, ValueError):
         return None
-    return position if position is not None and 0 <= position < n_tokens else None
+    return position if 0 <= position < n_tokens else None
 
 
 def layer_endpoint(services: Services):
     @user_errors
     def layer(text: str, text_pair: str, model_name: str, layer: float, head: float, token: float,
-              guess_first: bool, guess: str | None, lang: str = "en"):
+              guess_first: bool, guess: float, lang: str = "en"):
         model = services.model(model_name)
         encoder_layer(model, 1)  # a model whose layers this lesson cannot read is told so before any forward
         analysis = services.analysis(model_name, text, text_pair or None)
@@ -84,38 +85,50 @@ def layer_endpoint(services: Services):
         position = default_query(analysis) if token is None or int(token) < 0 else int(token)
         steps = inside_layer(model, analysis, layer_i, head_i, position)
         across = across_layers(model, analysis, position)
-        guessed = _guess(guess, analysis.n_tokens)
         notes = [summary_markdown(steps, lang)]
         if (layer_i, head_i) != (int(round(layer or 1)), int(round(head or 1))):
             notes.append(t("layer_clamped", lang, layers=analysis.n_layers, heads=analysis.n_heads, layer=layer_i,
                            head=head_i))
-        notes.append(guess_markdown(steps, guessed, bool(guess_first), lang))
-        choices = chips(analysis.tokens)
+        notes.append(guess_markdown(steps, _position(guess, analysis.n_tokens), bool(guess_first), lang))
         says = step_sentences(steps, across, lang)
         figures = {"input": input_figure(steps, lang), "products": products_figure(steps, lang),
                    "softmax": softmax_figure(steps, lang), "head": head_output_figure(steps, lang),
                    "concat": concat_figure(steps, lang), "residual": residual_figure(steps, lang),
                    "ffn": ffn_figure(steps, lang), "across": across_figure(across, steps, lang)}
         shown = [value for step in STEPS for value in (says[step], figures[step])]
-        return (gr.update(maximum=analysis.n_layers, value=layer_i), gr.update(maximum=analysis.n_heads, value=head_i),
-                position, gr.update(choices=choices, value=str(position)),
-                gr.update(choices=choices, value=None if guessed is None else str(guessed)),
-                "\n\n".join(n for n in notes if n), *shown, table(steps, lang), record(steps, across))
+        return "\n\n".join(n for n in notes if n), *shown, table(steps, lang), record(steps, across)
 
     return layer
 
 
+def _follow(numbers: dict | None, guess: float):
+    """The controls follow the record just shown: the model's ranges, the position used, the chips of its tokens."""
+    if not numbers:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    choices = chips(numbers["tokens"])
+    guessed = _position(guess, len(choices))
+    return (gr.update(maximum=numbers["n_layers"], value=numbers["layer"]),
+            gr.update(maximum=numbers["n_heads"], value=numbers["head"]), numbers["token"],
+            gr.update(choices=choices, value=str(numbers["token"])),
+            gr.update(choices=choices, value=None if guessed is None else str(guessed)))
+
+
 def _reset_query():
-    """A new sentence or model: the old position means nothing in it."""
-    return -1, gr.update(choices=[], value=None), gr.update(choices=[], value=None)
+    """A new sentence or model: a position picked in the old one means nothing in it."""
+    return -1, -1, gr.update(choices=[], value=None), gr.update(choices=[], value=None)
 
 
-def _pick(position: str | None):
-    return (int(position) if position not in (None, "") else -1), None
+def _clear_guess():
+    return -1, gr.update(value=None)
 
 
-def _gate(guess_first: bool, guess: str | None):
-    return gr.update(visible=not guess_first or guess not in (None, ""))
+def _chip(position: str | None) -> int:
+    return int(position) if position not in (None, "") else -1
+
+
+def _gate(guess_first: bool, guess: float):
+    """Guess first: the steps stay closed until a guess is made."""
+    return gr.update(visible=not guess_first or (guess is not None and guess >= 0))
 
 
 def build(ctx: TabContext) -> TabHandle:
@@ -125,13 +138,16 @@ def build(ctx: TabContext) -> TabHandle:
     with gr.Row():
         layer = gr.Slider(1, SLIDER_MAX, value=DEFAULT_LAYER, step=1, label=i18n("layer_layer"), elem_id="layer-layer")
         head = gr.Slider(1, SLIDER_MAX, value=DEFAULT_HEAD, step=1, label=i18n("layer_head"), elem_id="layer-head")
+    # the query's and the guess's positions (from 0; -1: none picked): what the API and deep links set
     token = gr.Slider(-1, MAX_POSITION, value=DEFAULT_TOKEN, step=1, visible=False, elem_id="layer-token")
+    guess = gr.Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-guess-position")
     run = gr.Button(i18n("layer_run"), variant="primary", elem_id="layer-run")
     picker = gr.Radio([], label=i18n("layer_query"), elem_id="layer-query", elem_classes=["bl-chips"])
     note = gr.Markdown(elem_id="layer-note")
     with gr.Row():
         guess_first = gr.Checkbox(label=i18n("layer_guess_first"), value=True, scale=0, elem_id="layer-guess-first")
-        guess = gr.Radio([], label=i18n("layer_guess"), scale=5, elem_id="layer-guess", elem_classes=["bl-chips"])
+        guess_chips = gr.Radio([], label=i18n("layer_guess"), scale=5, elem_id="layer-guess",
+                               elem_classes=["bl-chips"])
     gr.Markdown(i18n("layer_step_input"))
     says, plots = {}, {}
     says["input"] = gr.Markdown(elem_id="layer-say-input")
@@ -159,19 +175,20 @@ def build(ctx: TabContext) -> TabHandle:
 
     fn = layer_endpoint(ctx.services)
     inputs = [text, pair, ctx.model, layer, head, token, guess_first, guess, ctx.lang]
-    outputs = [layer, head, token, picker, guess, note,
-               *[c for step in STEPS for c in (says[step], plots[step])], frame, numbers]
+    outputs = [note, *[c for step in STEPS for c in (says[step], plots[step])], frame, numbers]
+    quick = dict(api_name=False, queue=False, show_progress="hidden")  # no model: outside the lane, no queue
     ctx.model_event(run.click, fn, inputs, outputs, api_name="layer")
     for trigger in (text.submit, layer.release, head.release):  # a new question: the guess is asked again
-        cleared = trigger(lambda: None, None, guess, api_name=False, queue=False)
-        ctx.model_event(cleared.then, fn, inputs, outputs, api_name=False)
-    picked = picker.input(_pick, picker, [token, guess], api_name=False, queue=False)
+        ctx.model_event(trigger(_clear_guess, None, [guess, guess_chips], **quick).then, fn, inputs, outputs,
+                        api_name=False)
+    picked = picker.input(_chip, picker, token, **quick).then(_clear_guess, None, [guess, guess_chips], **quick)
     ctx.model_event(picked.then, fn, inputs, outputs, api_name=False)
-    for trigger in (guess.input, guess_first.input):
-        ctx.model_event(trigger, fn, inputs, outputs, api_name=False)
-    gr.on([guess.change, guess_first.change], _gate, [guess_first, guess], steps_box, api_name=False, queue=False,
-          show_progress="hidden")
-    gr.on([text.input, pair.input, ctx.model.input], _reset_query, None, [token, picker, guess], api_name=False,
-          queue=False, show_progress="hidden", trigger_mode="always_last")
+    ctx.model_event(guess_chips.input(_chip, guess_chips, guess, **quick).then, fn, inputs, outputs, api_name=False)
+    ctx.model_event(guess_first.input, fn, inputs, outputs, api_name=False)
+    # every answer, the linked run's too, brings the controls in line with it
+    numbers.change(_follow, [numbers, guess], [layer, head, token, picker, guess_chips], **quick)
+    gr.on([guess.change, guess_first.change], _gate, [guess_first, guess], steps_box, **quick)
+    gr.on([text.input, pair.input, ctx.model.input], _reset_query, None, [token, guess, picker, guess_chips],
+          trigger_mode="always_last", **quick)
     return TabHandle(fields={"text": text, "pair": pair, "layer": layer, "head": head, "token": token},
                      run=(fn, inputs, outputs))
