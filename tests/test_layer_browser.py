@@ -63,14 +63,14 @@ def test_a_click_picks_the_query_and_the_steps_wait_for_a_guess(playwright_sessi
     try:
         page.locator("#layer-run").click()
         page.locator("#layer-query label", has_text="2 animal").wait_for(timeout=TIMEOUT)
-        wait_note(page, "10 it")
+        wait_note(page, "1 the")  # no token picked yet: the first after [CLS]
         assert page.locator("#layer-steps").is_hidden(), "guess first: the steps are closed before a guess"
-        assert page.locator("#layer-plot-input .main-svg").count() > 0  # step a is shown at once
+        page.locator("#layer-plot-input .main-svg").first.wait_for(timeout=TIMEOUT)  # step a is shown at once
         assert ("先猜一猜" if zh else "Guess first") in note(page)
 
-        page.locator("#layer-query label", has_text="2 animal").click()
-        wait_note(page, "2 animal")
-        assert "10 it" not in note(page) and page.locator("#layer-steps").is_hidden()
+        page.locator("#layer-query label", has_text="10 it").click()
+        wait_note(page, "10 it")
+        assert "1 the" not in note(page) and page.locator("#layer-steps").is_hidden()
 
         page.locator("#layer-guess label", has_text="1 the").click()
         page.locator("#layer-steps").wait_for(state="visible", timeout=TIMEOUT)
@@ -94,14 +94,21 @@ def test_a_click_picks_the_query_and_the_steps_wait_for_a_guess(playwright_sessi
         context.close()
 
 
-def test_guess_first_off_opens_the_steps_at_once(playwright_session, app_server, tmp_path):
+def test_guess_first_off_opens_the_steps_and_a_new_sentence_restarts_the_query(playwright_session, app_server,
+                                                                               tmp_path):
     context, page = open_layer(playwright_session, app_server, tmp_path / "off", "en-US")
     try:
         page.locator("#layer-guess-first input[type=checkbox]").uncheck()
         page.locator("#layer-run").click()
         page.locator("#layer-steps").wait_for(state="visible", timeout=TIMEOUT)
-        wait_note(page, "10 it")
+        page.locator("#layer-query label", has_text="13 tired").click()
+        wait_note(page, "13 tired")
         assert "Guess first" not in note(page)
+        page.locator("#layer-text textarea").fill("The cat sat on the mat.")  # position 13 is not in it
+        page.locator("#layer-run").click()
+        wait_note(page, "query token 1 the")
+        page.locator("#layer-query label", has_text="7 .").wait_for(timeout=TIMEOUT)  # the new sentence's chips
+        assert not page.locator(".toast-body.error").count()
     finally:
         context.close()
 

@@ -44,7 +44,7 @@ def token_axis(tokens, query: int) -> dict:
     """Every token's label up to MAX_LABELS tokens, else every k-th and the query's."""
     n = len(tokens)
     step = max(1, -(-n // MAX_LABELS))
-    shown = sorted({*range(0, n, step), query})
+    shown = sorted({query, *(i for i in range(0, n, step) if 2 * abs(i - query) >= step)})  # the query's label clear
     return dict(tickmode="array", tickvals=shown, ticktext=[safe_label(f"{i} {tokens[i]}", 18) for i in shown],
                 automargin=True)
 

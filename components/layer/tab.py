@@ -2,11 +2,14 @@
 
 Design decisions:
 - The query is a hidden slider (``token``, a position from 0, or -1 for "the first regular
-  token"): it is what the API and deep links set; the chips are only how a student sets it. Typing
-  a new sentence or switching the model sets it back to -1, so a position picked in the old
-  sentence never points into the new one; a position out of range (a link, an API call) is an
-  error that says the range. Layer and head follow the model: their sliders get the model's
-  maximum on every run, and a value beyond it is shown clamped, with a notice.
+  token"): it is what the API and deep links set; the chips are only how a student sets it. The
+  session remembers which input the chips and the guess belong to (``shown``, never an API
+  parameter): once the sentence, the pair or the model changed, an old position means nothing and
+  the query starts again from the first regular token (a browser's ``input`` event is not a
+  reliable signal of that: a paste or an example does not always send one). A position out of
+  range anywhere else (a link, an API call) is an error that says the range. Layer and head follow
+  the model: their sliders get the model's maximum on every run, and a value beyond it is shown
+  clamped, with a notice.
 - Guess first hides the steps (a column) until a guess is clicked; the endpoint itself always
   answers in full, so API and MCP clients get every number. A new query, layer, head or run clears
   the guess.
@@ -47,7 +50,7 @@ from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_butto
 TAB_ID = "layer"
 TITLE = "tab_layer"
 DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
-DEFAULT_LAYER, DEFAULT_HEAD, DEFAULT_TOKEN = 4, 2, 10  # minilm: "it" (10) attends most to "animal" here (0.68)
+DEFAULT_LAYER, DEFAULT_HEAD = 2, 9  # minilm: the first "the" attends most to its noun "animal" here (0.88)
 SLIDER_MAX = 12  # before the first run; each run sets the model's own maximum
 MAX_POSITION = 4095
 EXAMPLES = [
@@ -76,12 +79,14 @@ def _position(value: float | str | None, n_tokens: int) -> int | None:
 def layer_endpoint(services: Services):
     @user_errors
     def layer(text: str, text_pair: str, model_name: str, layer: float, head: float, token: float,
-              guess_first: bool, guess: float, lang: str = "en"):
+              guess_first: bool, guess: float, shown: list | None = None, lang: str = "en"):
         model = services.model(model_name)
         encoder_layer(model, 1)  # a model whose layers this lesson cannot read is told so before any forward
         analysis = services.analysis(model_name, text, text_pair or None)
         show_warnings(analysis.warnings(), lang)
         layer_i, head_i = _clamp(layer, analysis.n_layers), _clamp(head, analysis.n_heads)
+        if shown is not None and list(shown) != [analysis.model_name, analysis.text, analysis.text_pair]:
+            token = guess = -1  # picked in another input: they point at nothing here
         position = default_query(analysis) if token is None or int(token) < 0 else int(token)
         steps = inside_layer(model, analysis, layer_i, head_i, position)
         across = across_layers(model, analysis, position)
@@ -102,20 +107,17 @@ def layer_endpoint(services: Services):
 
 
 def _follow(numbers: dict | None, guess: float):
-    """The controls follow the record just shown: the model's ranges, the position used, the chips of its tokens."""
+    """The controls follow the record just shown: the model's ranges, the position used, the chips of its tokens,
+    and which input they belong to."""
     if not numbers:
-        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     choices = chips(numbers["tokens"])
     guessed = _position(guess, len(choices))
     return (gr.update(maximum=numbers["n_layers"], value=numbers["layer"]),
             gr.update(maximum=numbers["n_heads"], value=numbers["head"]), numbers["token"],
             gr.update(choices=choices, value=str(numbers["token"])),
-            gr.update(choices=choices, value=None if guessed is None else str(guessed)))
-
-
-def _reset_query():
-    """A new sentence or model: a position picked in the old one means nothing in it."""
-    return -1, -1, gr.update(choices=[], value=None), gr.update(choices=[], value=None)
+            gr.update(choices=choices, value=None if guessed is None else str(guessed)),
+            [numbers["model"], numbers["text"], numbers["text_pair"]])
 
 
 def _clear_guess():
@@ -139,8 +141,9 @@ def build(ctx: TabContext) -> TabHandle:
         layer = gr.Slider(1, SLIDER_MAX, value=DEFAULT_LAYER, step=1, label=i18n("layer_layer"), elem_id="layer-layer")
         head = gr.Slider(1, SLIDER_MAX, value=DEFAULT_HEAD, step=1, label=i18n("layer_head"), elem_id="layer-head")
     # the query's and the guess's positions (from 0; -1: none picked): what the API and deep links set
-    token = gr.Slider(-1, MAX_POSITION, value=DEFAULT_TOKEN, step=1, visible=False, elem_id="layer-token")
+    token = gr.Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-token")
     guess = gr.Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-guess-position")
+    shown = gr.State(None)  # [model, text, pair] of the answer on screen: what the chips and the guess belong to
     run = gr.Button(i18n("layer_run"), variant="primary", elem_id="layer-run")
     picker = gr.Radio([], label=i18n("layer_query"), elem_id="layer-query", elem_classes=["bl-chips"])
     note = gr.Markdown(elem_id="layer-note")
@@ -174,7 +177,7 @@ def build(ctx: TabContext) -> TabHandle:
     examples(EXAMPLES, [text, pair], i18n, headers=PAIR_HEADERS)
 
     fn = layer_endpoint(ctx.services)
-    inputs = [text, pair, ctx.model, layer, head, token, guess_first, guess, ctx.lang]
+    inputs = [text, pair, ctx.model, layer, head, token, guess_first, guess, shown, ctx.lang]
     outputs = [note, *[c for step in STEPS for c in (says[step], plots[step])], frame, numbers]
     quick = dict(api_name=False, queue=False, show_progress="hidden")  # no model: outside the lane, no queue
     ctx.model_event(run.click, fn, inputs, outputs, api_name="layer")
@@ -186,9 +189,7 @@ def build(ctx: TabContext) -> TabHandle:
     ctx.model_event(guess_chips.input(_chip, guess_chips, guess, **quick).then, fn, inputs, outputs, api_name=False)
     ctx.model_event(guess_first.input, fn, inputs, outputs, api_name=False)
     # every answer, the linked run's too, brings the controls in line with it
-    numbers.change(_follow, [numbers, guess], [layer, head, token, picker, guess_chips], **quick)
+    numbers.change(_follow, [numbers, guess], [layer, head, token, picker, guess_chips, shown], **quick)
     gr.on([guess.change, guess_first.change], _gate, [guess_first, guess], steps_box, **quick)
-    gr.on([text.input, pair.input, ctx.model.input], _reset_query, None, [token, guess, picker, guess_chips],
-          trigger_mode="always_last", **quick)
     return TabHandle(fields={"text": text, "pair": pair, "layer": layer, "head": head, "token": token},
                      run=(fn, inputs, outputs))
