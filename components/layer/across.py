@@ -53,20 +53,20 @@ class Across:
 
 def across_layers(model: LoadedModel, analysis: Analysis, token: int) -> Across:
     """The token at ``token`` (from 0) through every layer of the model, from the cached analysis."""
-    hidden, attentions = analysis.hidden_states, analysis.attentions
+    hidden = analysis.hidden_states
     act = activation(model)
     inputs, attn, ffn, diffs = [], [], [], []
     with torch.inference_mode():
+        states = torch.from_numpy(hidden[:-1].copy())  # (N, T, D): layer l's input at l-1
+        rows = torch.from_numpy(analysis.attentions[:, :, token].copy())  # (N, H, T), the model's own
+        mixed = rows @ states  # (N, H, D): sum_j a_j x_j per layer and head
         for layer in range(1, analysis.n_layers + 1):
             module = encoder_layer(model, layer)
-            xs = torch.from_numpy(hidden[layer - 1].copy())  # (T, D)
-            rows = torch.from_numpy(attentions[layer - 1, :, token].copy())  # (H, T), the model's own
-            mixed = rows @ xs  # (H, D): sum_j a_j x_j per head
             # every head's mixed input through the whole W_V, then head h keeps its own d columns (the diagonal)
-            projected = split_heads(linear(mixed, module.attention.self.value), analysis.n_heads)  # (H, H, d)
+            projected = split_heads(linear(mixed[layer - 1], module.attention.self.value), analysis.n_heads)
             heads = torch.diagonal(projected, dim1=0, dim2=1).T  # (H, d)
             update = linear(heads.reshape(-1), module.attention.output.dense)
-            x = xs[token]
+            x = states[layer - 1, token]
             h1 = layer_norm(x + update, module.attention.output.LayerNorm)
             f = feed_forward(module, h1, act)[2]
             out = layer_norm(h1 + f, module.output.LayerNorm).numpy()

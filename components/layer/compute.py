@@ -76,10 +76,9 @@ def attention_scores(dots: torch.Tensor, d_head: int) -> torch.Tensor:
 
 
 def layer_norm(x: torch.Tensor, norm: torch.nn.LayerNorm) -> torch.Tensor:
-    """(x - mean) / sqrt(variance + eps) * gamma + beta, the variance over the D numbers of the vector."""
-    centred = x - x.mean(dim=-1, keepdim=True)
-    variance = (centred ** 2).mean(dim=-1, keepdim=True)
-    return centred / torch.sqrt(variance + norm.eps) * norm.weight + norm.bias
+    """(x - mean) / sqrt(variance + eps) * gamma + beta over the D numbers of the vector (the biased variance),
+    with the checkpoint's gamma, beta and eps."""
+    return torch.nn.functional.layer_norm(x, norm.normalized_shape, norm.weight, norm.bias, norm.eps)
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -88,7 +87,8 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def linear(x: torch.Tensor, dense: torch.nn.Linear) -> torch.Tensor:
-    return x @ dense.weight.T + dense.bias
+    """x W^T + b with the module's own weight and bias (one call: F.linear reads W in its stored layout)."""
+    return torch.nn.functional.linear(x, dense.weight, dense.bias)
 
 
 def activation(model: LoadedModel):

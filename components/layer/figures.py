@@ -15,12 +15,14 @@ positions, dimensions and neurons from 0 (as the tensors index them).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from components.core.figures import TEMPLATE, base_layout, export_name, safe_label
+from components.core.figures import TEMPLATE, export_name, layout_defaults, safe_label
 from components.core.messages import t
 from components.layer.across import Across
 from components.layer.compute import LayerSteps
@@ -49,12 +51,16 @@ def token_axis(tokens, query: int) -> dict:
                 automargin=True)
 
 
+@functools.cache
+def _template() -> dict:
+    """The house template as data: unvalidated, its name would reach the browser, which does not know it."""
+    return pio.templates[TEMPLATE].to_plotly_json()
+
+
 def _figure(data: list[dict], layout: dict, title: str, height: int, export: str) -> go.Figure:
     """A figure from plain data, unvalidated (see the module's design decision), in the house's conventions."""
-    fig = base_layout(go.Figure(dict(data=data, layout=layout), _validate=False), title, height=height, export=export)
-    # unvalidated, the template would stay its name, which the browser does not know: it gets the template itself
-    fig.layout.template = pio.templates[TEMPLATE].to_plotly_json()
-    return fig
+    layout = {**layout_defaults(title, height, export), **layout, "template": _template()}
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
 
 
 def _title(text: str) -> dict:
