@@ -157,7 +157,7 @@ def concat_figure(steps: LayerSteps, lang: str) -> go.Figure:
     z = np.stack([steps.concat, steps.update])
     limit = float(np.abs(z).max() or 1.0)
     data = [dict(type="heatmap", z=z, x=np.arange(hidden), y=[t("layer_row_concat", lang), t("layer_row_update", lang)],
-                 colorscale=DIVERGING, zmin=-limit, zmax=limit, colorbar=dict(thickness=12),
+                 colorscale=DIVERGING, zmin=-limit, zmax=limit, colorbar=dict(thickness=12, nticks=3),
                  hovertemplate="%{y} [%{x}] = %{z:.4f}<extra></extra>")]
     # where one head's d numbers end and the next head's begin; the chosen head's block framed
     shapes = [dict(type="line", x0=k * steps.d_head - 0.5, x1=k * steps.d_head - 0.5, y0=-0.5, y1=0.5,
