@@ -111,3 +111,17 @@ def test_errors_render_in_both_languages_and_quote_user_text_escaped():
     assert "文本" in error.render("zh") and "empty" not in error.render("zh")
     assert render(Msg("shell_link_ignored", name="<b>x</b>", why=Msg("shell_link_unknown")), "en",
                   escape=lambda s: s.replace("<", "&lt;")).count("&lt;") == 2
+
+
+def test_about_names_every_lesson_of_the_app_and_the_numbering_in_both_languages():
+    import importlib
+
+    from components.ui.shell import LESSONS
+
+    titles = [importlib.import_module(f"components.{name}.tab").TITLE for name in LESSONS]
+    for lang in ("en", "zh"):
+        about = render(Msg("about_md"), lang)
+        missing = [render(Msg(title), lang) for title in titles if f"**{render(Msg(title), lang)}**" not in about]
+        assert missing == [], lang
+        assert ("**Numbering.**" if lang == "en" else "**编号。**") in about
+    assert "**Attention**" in render(Msg("about_md"), "en")  # control: the check reads lesson names as written
