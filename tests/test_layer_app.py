@@ -37,7 +37,7 @@ def test_a_guess_is_answered_right_or_ranked(client):
 
 def test_a_layer_beyond_the_model_is_clamped_with_a_notice(client):
     out = call(client, layer=12, head=12)
-    assert (out[-1]["layer"], out[-1]["head"]) == (6, 12) and "6 layers" in out[0]
+    assert (out[-1]["layer"], out[-1]["head"]) == (6, 12) and "no layer 12 (its layers are 1–6)" in out[0]
 
 
 def test_minus_one_picks_the_first_regular_token(client):

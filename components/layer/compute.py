@@ -34,6 +34,7 @@ import torch
 from components.core.analysis import Analysis
 from components.core.messages import UserError
 from components.core.models import LoadedModel
+from components.core.numbering import NUMBERING
 
 __all__ = ["SUPPORTED", "TOP_NEURONS", "LayerSteps", "activation", "attention_scores", "check_choice", "cosine",
            "encoder_layer", "feed_forward", "inside_layer", "layer_norm", "linear", "split_heads"]
@@ -41,7 +42,6 @@ __all__ = ["SUPPORTED", "TOP_NEURONS", "LayerSteps", "activation", "attention_sc
 SUPPORTED = ("bert", "roberta")  # model types whose layers are BertLayer-shaped (RobertaLayer is a copy of it)
 SUPPORTED_NAMES = ["BERT", "RoBERTa"]
 TOP_NEURONS = 12
-NUMBERING = "layers and heads from 1"
 
 
 def encoder_layer(model: LoadedModel, layer: int) -> torch.nn.Module:

@@ -7,9 +7,9 @@ Design decisions:
   parameter): once the sentence, the pair or the model changed, an old position means nothing and
   the query starts again from the first regular token (a browser's ``input`` event is not a
   reliable signal of that: a paste or an example does not always send one). A position out of
-  range anywhere else (a link, an API call) is an error that says the range. Layer and head follow
-  the model: their sliders get the model's maximum on every run, and a value beyond it is shown
-  clamped, with a notice.
+  range anywhere else (a link, an API call) is an error that says the range. Layer and head are the
+  house's model sliders (their range follows the model); a number the model does not have is brought
+  into range with the notice of ``core.numbering``.
 - Guess first hides the steps (a column) until a guess is clicked; the endpoint itself always
   answers in full, so API and MCP clients get every number. A new query, layer, head or run clears
   the guess.
@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from components.core.messages import t
+from components.core.messages import render
+from components.core.numbering import clamp
 from components.core.services import Services
 from components.layer.across import across_layers
 from components.layer.compute import encoder_layer, inside_layer
@@ -45,13 +46,20 @@ from components.layer.view import (
     table,
 )
 from components.ui.errors import show_warnings, user_errors
-from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples, sentence_pair
+from components.ui.widgets import (
+    PAIR_HEADERS,
+    TabContext,
+    TabHandle,
+    csv_button,
+    examples,
+    model_slider,
+    sentence_pair,
+)
 
 TAB_ID = "layer"
 TITLE = "tab_layer"
 DEFAULT_TEXT = "The animal didn't cross the street because it was too tired."
 DEFAULT_LAYER, DEFAULT_HEAD = 2, 9  # minilm: the first "the" attends most to its noun "animal" here (0.88)
-SLIDER_MAX = 12  # before the first run; each run sets the model's own maximum
 MAX_POSITION = 4095
 EXAMPLES = [
     [DEFAULT_TEXT, ""],
@@ -61,10 +69,6 @@ EXAMPLES = [
     ["老师在教室里读书。", "学生们认真地听。"],
 ]
 STEPS = ("input", "products", "softmax", "head", "concat", "residual", "ffn", "across")
-
-
-def _clamp(value: float | None, n: int) -> int:
-    return min(max(int(round(value or 1)), 1), n)
 
 
 def _position(value: float | str | None, n_tokens: int) -> int | None:
@@ -84,16 +88,15 @@ def layer_endpoint(services: Services):
         encoder_layer(model, 1)  # a model whose layers this lesson cannot read is told so before any forward
         analysis = services.analysis(model_name, text, text_pair or None)
         show_warnings(analysis.warnings(), lang)
-        layer_i, head_i = _clamp(layer, analysis.n_layers), _clamp(head, analysis.n_heads)
+        shape = (analysis.n_layers, analysis.n_heads)
+        layer_c = clamp("layer", layer, shape, analysis.model_name, DEFAULT_LAYER)
+        head_c = clamp("head", head, shape, analysis.model_name, DEFAULT_HEAD)
         if shown is not None and list(shown) != [analysis.model_name, analysis.text, analysis.text_pair]:
             token = guess = -1  # picked in another input: they point at nothing here
         position = default_query(analysis) if token is None or int(token) < 0 else int(token)
-        steps = inside_layer(model, analysis, layer_i, head_i, position)
+        steps = inside_layer(model, analysis, layer_c.number, head_c.number, position)
         across = across_layers(model, analysis, position)
-        notes = [summary_markdown(steps, lang)]
-        if (layer_i, head_i) != (int(round(layer or 1)), int(round(head or 1))):
-            notes.append(t("layer_clamped", lang, layers=analysis.n_layers, heads=analysis.n_heads, layer=layer_i,
-                           head=head_i))
+        notes = [summary_markdown(steps, lang)] + [render(c.notice, lang) for c in (layer_c, head_c) if c.notice]
         notes.append(guess_markdown(steps, _position(guess, analysis.n_tokens), bool(guess_first), lang))
         says = step_sentences(steps, across, lang)
         figures = {"input": input_figure(steps, lang), "products": products_figure(steps, lang),
@@ -107,14 +110,13 @@ def layer_endpoint(services: Services):
 
 
 def _follow(numbers: dict | None, guess: float):
-    """The controls follow the record just shown: the model's ranges, the position used, the chips of its tokens,
-    and which input they belong to."""
+    """The controls follow the record just shown: the layer and head shown, the position used, the chips of its
+    tokens, and which input they belong to."""
     if not numbers:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     choices = chips(numbers["tokens"])
     guessed = _position(guess, len(choices))
-    return (gr.update(maximum=numbers["n_layers"], value=numbers["layer"]),
-            gr.update(maximum=numbers["n_heads"], value=numbers["head"]), numbers["token"],
+    return (numbers["layer"], numbers["head"], numbers["token"],
             gr.update(choices=choices, value=str(numbers["token"])),
             gr.update(choices=choices, value=None if guessed is None else str(guessed)),
             [numbers["model"], numbers["text"], numbers["text_pair"]])
@@ -138,8 +140,9 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("layer_intro"))
     text, pair = sentence_pair(i18n, DEFAULT_TEXT, "layer")
     with gr.Row():
-        layer = gr.Slider(1, SLIDER_MAX, value=DEFAULT_LAYER, step=1, label=i18n("layer_layer"), elem_id="layer-layer")
-        head = gr.Slider(1, SLIDER_MAX, value=DEFAULT_HEAD, step=1, label=i18n("layer_head"), elem_id="layer-head")
+        default = ctx.services.config.default_model
+        layer = model_slider("layer", DEFAULT_LAYER, default, label=i18n("layer_layer"), elem_id="layer-layer")
+        head = model_slider("head", DEFAULT_HEAD, default, label=i18n("layer_head"), elem_id="layer-head")
     # the query's and the guess's positions (from 0; -1: none picked): what the API and deep links set
     token = gr.Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-token")
     guess = gr.Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-guess-position")
@@ -174,7 +177,7 @@ def build(ctx: TabContext) -> TabHandle:
     says["across"] = gr.Markdown(elem_id="layer-say-across")
     plots["across"] = gr.Plot(label=i18n("layer_plot_across"), elem_id="layer-plot-across")
     gr.Markdown(i18n("layer_caution"), elem_id="layer-caution")
-    examples(EXAMPLES, [text, pair], i18n, headers=PAIR_HEADERS)
+    examples(ctx.readable(EXAMPLES), [text, pair], i18n, headers=PAIR_HEADERS)
 
     fn = layer_endpoint(ctx.services)
     inputs = [text, pair, ctx.model, layer, head, token, guess_first, guess, shown, ctx.lang]
