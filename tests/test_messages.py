@@ -125,3 +125,21 @@ def test_about_names_every_lesson_of_the_app_and_the_numbering_in_both_languages
         assert missing == [], lang
         assert ("**Numbering.**" if lang == "en" else "**编号。**") in about
     assert "**Attention**" in render(Msg("about_md"), "en")  # control: the check reads lesson names as written
+
+
+CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]"
+ASCII_NEXT_TO_CJK = re.compile(rf"{CJK}[,:()]|[,:()]{CJK}|{CJK} [,:()]")
+
+
+def ascii_punctuation_next_to_chinese(text: str) -> list[str]:
+    """ASCII , : ( ) beside a Chinese character, outside code, {placeholders}, formulas written as function
+    calls (f(文本), LayerNorm(和)) and the span syntax a student types (起:止)."""
+    prose = re.sub(r"`[^`]*`|\{[^}]*\}|[A-Za-z]+\([^()]*\)|起:止", "X", text)
+    return ASCII_NEXT_TO_CJK.findall(prose)
+
+
+def test_chinese_texts_use_chinese_punctuation_beside_chinese_characters():
+    assert ascii_punctuation_next_to_chinese("需要下载, 能做填空") and ascii_punctuation_next_to_chinese("说明(见下)")
+    assert not ascii_punctuation_next_to_chinese("需要下载，能做填空；f(文本) = {value}，写成 起:止")  # controls
+    wrong = {key: zh for key, (_en, zh) in all_messages().items() if ascii_punctuation_next_to_chinese(zh)}
+    assert wrong == {}

@@ -81,3 +81,15 @@ def test_the_attention_endpoint_numbers_from_1_and_clamps_with_a_notice(client):
     for what, asked, shown, last in (("num_what_layer", "9", 6, 6), ("num_what_head", "13", 12, 12)):
         expected = Msg("num_clamped", what=Msg(what), asked=asked, model="minilm", first=1, last=last, shown=shown)
         assert render(expected, "en").split(" (")[0] in note
+
+
+def test_every_other_slider_brings_an_api_value_into_range_instead_of_gradios_english_error():
+    from components.ui.widgets import clamp_sliders
+
+    with gr.Blocks():
+        steps = gr.Slider(8, 64, value=32, step=8)
+        control = gr.Slider(0, 1, value=0.5)
+    clamp_sliders([steps])
+    assert steps.preprocess(-5) == 8 and steps.preprocess(1000) == 64 and steps.preprocess(16) == 16
+    with pytest.raises(gr.Error):  # the control: an untouched slider answers with Gradio's English error
+        control.preprocess(-5)

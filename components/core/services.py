@@ -33,7 +33,8 @@ def model_choices(models: tuple[str, ...], lang: str = "en") -> list[tuple[str, 
         marks = [render(model_status(name), lang)]
         if can_fill_in(name):
             marks.append(render(Msg("model_can_fill"), lang))
-        choices.append((f"{name} ({', '.join(marks)})", name))
+        label = f"{name}（{'，'.join(marks)}）" if lang == "zh" else f"{name} ({', '.join(marks)})"
+        choices.append((label, name))
     return choices
 
 

@@ -86,8 +86,35 @@ def metrics_markdown(classifier: Classifier, lang: str) -> str:
                 lines.append(f"| {t(split_key, lang)} | {m['macro_f1']:.3f} | {m['micro_f1']:.3f} | "
                              f"{m['macro_precision']:.3f} | {m['macro_recall']:.3f} |")
         lines.append("\n" + t("pred_published", lang) + "\n")
-    if lang == "en":
+    if lang == "en" or not classifier.info:
         lines.append(classifier.card if classifier.info else escape(classifier.card, markdown=True))
-    elif classifier.card:
-        lines.append(t("pred_card_en_only", lang))
+    else:  # the card is written in English by `train`: its content, from the classifier's own record
+        lines.append(card_summary(classifier, lang))
     return "\n".join(lines)
+
+
+PER_LABEL_COLUMNS = ("ev_col_label", "ev_col_precision", "ev_col_recall", "ev_col_f1", "ev_col_support",
+                     "ev_col_threshold")
+
+
+def card_summary(classifier: Classifier, lang: str) -> str:
+    """What the model card says (what it is, data, training, per-label test scores) in the reader's language,
+    built from classifier.json rather than translated from the English README."""
+    info, args = classifier.info, classifier.info.get("training_args", {})
+    data = info.get("data", {})
+    summary = t("pred_card_summary", lang, base=info.get("base_model", "?"), method=info.get("method", "?"),
+                n_labels=len(classifier.labels), n_dev=f"{data.get('n_dev', 0):,}", max_length=classifier.max_length,
+                data=escape(str(args.get("data", "?")).rstrip("/").rsplit("/", 1)[-1], markdown=True),
+                n_train=f"{data.get('n_train', 0):,}", n_test=f"{data.get('n_test', 0):,}",
+                epochs=args.get("epochs", "?"), lr=args.get("lr", "?"), batch=args.get("batch_size", "?"),
+                seed=args.get("seed", "?"), minutes=round(float(info.get("training_seconds", 0)) / 60, 1))
+    per_label = classifier.metrics.get("test", {}).get("per_label", {})
+    if not per_label:
+        return summary
+    rows = ["| " + " | ".join(t(key, lang) for key in PER_LABEL_COLUMNS) + " |", "|---|---|---|---|---|---|"]
+    for label, threshold in zip(classifier.labels, classifier.thresholds):
+        m = per_label.get(label)
+        if m:
+            rows.append(f"| {escape(label_text(label, lang), markdown=True)} | {m['precision']:.3f} | "
+                        f"{m['recall']:.3f} | {m['f1']:.3f} | {m['support']} | {float(threshold):.2f} |")
+    return summary + "\n\n" + t("pred_card_labels", lang) + "\n\n" + "\n".join(rows)

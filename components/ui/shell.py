@@ -27,7 +27,7 @@ from components.core.services import Services, model_choices
 from components.ui import about
 from components.ui.errors import show_warnings
 from components.ui.i18n import make_i18n
-from components.ui.widgets import MODEL_GROUP, TabContext, TabHandle, is_model_slider
+from components.ui.widgets import MODEL_GROUP, TabContext, TabHandle, clamp_sliders, is_model_slider
 
 __all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
 
@@ -154,6 +154,7 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
             link = gr.Textbox(label=i18n("shell_link"), interactive=False, scale=4, elem_id="view-link",
                               buttons=["copy"])
         _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table, projector)
+    clamp_sliders(demo.blocks.values())
     demo.bertlens_i18n = i18n  # launch() needs the same instance the components used
     return demo
 

@@ -22,7 +22,8 @@ from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.ui.errors import clear_on_error
 
-__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "compare_sentence", "csv_button", "examples",
+__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "clamp_sliders", "compare_sentence", "csv_button",
+           "examples",
            "is_model_slider", "model_slider", "pair_examples", "run_then_compare", "sentence_pair", "when_on"]
 
 MODEL_GROUP = "model"
@@ -92,6 +93,19 @@ def model_slider(kind: str, value: int, default_model: str, **kwargs) -> gr.Slid
     slider.bertlens_kind = kind
     slider.preprocess = lambda payload: None if payload is None else float(payload)
     return slider
+
+
+def clamp_sliders(blocks) -> None:
+    """Every other slider brings a value from the API or a link into its range instead of answering with
+    Gradio's own bound error, which is English and names no fix (``Value -5 is less than minimum value 0``)."""
+    for block in blocks:
+        if isinstance(block, gr.Slider) and not is_model_slider(block):
+            low, high, original = block.minimum, block.maximum, block.preprocess
+
+            def preprocess(payload, low=low, high=high, original=original):
+                return original(min(max(float(payload), low), high)) if payload is not None else original(payload)
+
+            block.preprocess = preprocess
 
 
 def is_model_slider(block) -> bool:
