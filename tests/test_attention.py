@@ -214,3 +214,18 @@ def test_bertviz_labels_count_from_1_in_the_readers_language():
     payload = shape_payload(np.full((2, 2, 3, 3), 1 / 3), ("[CLS]", "a", "[SEP]"), np.zeros(3), layer=0)
     data = json.loads(re.search(r"id='bl-data'>(.*?)</script>", bertviz_document(payload, "zh"), re.S).group(1))
     assert data["labels"] == {"layers": "层", "heads": "注意力头", "detail": "第 %L 层，第 %H 个头"}
+
+
+@pytest.mark.minilm
+def test_a_512_token_heatmap_labels_every_kth_token_so_each_label_can_be_read(minilm):
+    from components.core.figures import MAX_TICKS
+
+    text = " ".join(["students"] + ["read", "the", "long", "story", "aloud", "together"] * 90)
+    analysis = analyze(minilm, text, max_length=512)
+    assert analysis.n_tokens == 512
+    fig = attention_figure(attention_view(analysis, "mean", 0), "t", "en")
+    ticks = list(fig.layout.xaxis.tickvals)
+    assert 32 <= len(ticks) <= MAX_TICKS and ticks[0] == 0 and len(set(np.diff(ticks))) == 1
+    assert fig.layout.xaxis.ticktext[1] == f"{ticks[1]} {analysis.tokens[ticks[1]]}"  # numbered by position
+    short = attention_figure(attention_view(analyze(minilm, "The cat sat."), "mean", 0), "t", "en")
+    assert list(short.layout.xaxis.tickvals) == list(range(6))  # the control: a short input labels every token

@@ -23,7 +23,7 @@ import plotly.io as pio
 
 from components.core.text import escape
 
-__all__ = ["FONT", "base_layout", "export_name", "layout_defaults", "safe_label", "token_ticks"]
+__all__ = ["FONT", "MAX_TICKS", "base_layout", "export_name", "layout_defaults", "safe_label", "token_ticks"]
 
 _AXIS = dict(automargin=True, gridcolor="#EBF0F8", linecolor="#EBF0F8", zerolinecolor="#EBF0F8", zerolinewidth=2,
              ticks="", title=dict(standoff=15))
@@ -44,10 +44,21 @@ def safe_label(text: str, limit: int = 40) -> str:
     return escape(text, limit=limit)
 
 
+MAX_TICKS = 64  # token labels an axis shows; beyond it they would print on top of each other
+
+
 def token_ticks(tokens: Sequence[str]) -> dict:
-    """Axis settings that show every token, repeated ones included, horizontally (CJK stays readable)."""
-    return dict(tickmode="array", tickvals=list(range(len(tokens))),
-                ticktext=[safe_label(t, 16) for t in tokens], tickangle=0 if len(tokens) <= 24 else -60)
+    """Axis settings that show every token, repeated ones included, horizontally (CJK stays readable).
+    A long input shows every k-th token, numbered by its position, so that each shown label can be read
+    (hover still names every cell)."""
+    n = len(tokens)
+    if n <= MAX_TICKS:
+        return dict(tickmode="array", tickvals=list(range(n)), ticktext=[safe_label(t, 16) for t in tokens],
+                    tickangle=0 if n <= 24 else -60)
+    step = -(-n // MAX_TICKS)
+    shown = list(range(0, n, step))
+    return dict(tickmode="array", tickvals=shown, ticktext=[f"{i} {safe_label(tokens[i], 12)}" for i in shown],
+                tickangle=-60)
 
 
 def export_name(view: str, text: str | None = None) -> str:

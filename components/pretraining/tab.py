@@ -182,8 +182,8 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("pre_recipe_title"))
     gr.Markdown(i18n("pre_recipe_intro"))
     with gr.Row():
-        recipe_text = gr.Textbox(label=i18n("pre_recipe_text"), value=RECIPE_TEXT, lines=2, max_length=MAX_CHARS, scale=3,
-                                 elem_id="pretraining-recipe-text")
+        recipe_text = gr.Textbox(label=i18n("pre_recipe_text"), value=RECIPE_TEXT, lines=2, max_length=MAX_CHARS,
+                                 scale=3, elem_id="pretraining-recipe-text")
         seed = gr.Number(value=0, minimum=0, maximum=MAX_SEED, precision=0, label=i18n("pre_seed"), scale=1,
                          elem_id="pretraining-seed")
     with gr.Row():
