@@ -73,7 +73,7 @@ def test_the_app_has_model_events_in_every_lesson(demo):
     running = [fn for fn in demo.fns.values() if reaches_services(fn.fn)]
     lessons = {fn.fn.__module__.split(".")[1] for fn in running if fn.fn.__module__.endswith(".tab")}
     assert sorted(set(LESSONS) - lessons) == []
-    assert {"predict", "attention", "tokens", "heads", "evaluate"} <= {fn.api_name for fn in running}
+    assert {"predict", "attention", "layer", "tokens", "heads", "evaluate"} <= {fn.api_name for fn in running}
 
 
 def test_the_check_sees_an_event_outside_the_group():
