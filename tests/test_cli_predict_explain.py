@@ -37,7 +37,8 @@ def run_cli(capsys, *argv: str) -> tuple[int, list[str], str]:
     return code, [line for line in out.splitlines() if line.strip()], err
 
 
-def write_jsonl(path: Path, rows: list) -> Path:
+def write_lines(path: Path, rows: list) -> Path:
+    """JSON lines, and any string as a line of its own (the malformed lines a script may send)."""
     path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
                     encoding="utf-8")
     return path
@@ -88,7 +89,7 @@ def test_predict_json_is_the_predict_tabs_numbers(capsys, clf_dir):
 def test_input_file_gives_one_object_per_line_in_order_with_one_load(capsys, tmp_path):
     fresh = make_tiny_classifier(tmp_path / "fresh", "bert", seed=22)
     texts = ["the bank", "the river", "we sat on the shore", "my phone"]
-    path = write_jsonl(tmp_path / "in.jsonl", [{"text": texts[0]}, {"text": texts[1], "label": "joy"}, "",
+    path = write_lines(tmp_path / "in.jsonl", [{"text": texts[0]}, {"text": texts[1], "label": "joy"}, "",
                                                 {"text": texts[2]}, {"text": texts[3], "label": None}])
     code, lines, _ = run_cli(capsys, "explain", "--input", str(path), "--classifier", str(fresh), "--json")
     records = [json.loads(line) for line in lines]
@@ -100,7 +101,7 @@ def test_input_file_gives_one_object_per_line_in_order_with_one_load(capsys, tmp
 
 
 def test_a_bad_line_prints_its_error_in_place_and_fails_the_run(capsys, clf_dir, tmp_path):
-    path = write_jsonl(tmp_path / "mixed.jsonl", [{"text": "the bank"}, "not json", {"text": ""},
+    path = write_lines(tmp_path / "mixed.jsonl", [{"text": "the bank"}, "not json", {"text": ""},
                                                   {"text": "the bank", "label": "happiness"}, ["a list"],
                                                   {"text": "the river"}])
     code, lines, _ = run_cli(capsys, "explain", "--input", str(path), "--classifier", str(clf_dir), "--json")
@@ -146,7 +147,7 @@ def test_without_json_the_cli_prints_one_line_per_token_and_per_label(capsys, cl
 
 def test_the_real_command_prints_only_json_lines_on_stdout(clf_dir, tmp_path):
     """A separate process, as a researcher runs it: stdout is JSON lines, logs and warnings go to stderr."""
-    path = write_jsonl(tmp_path / "in.jsonl", [{"text": "the bank"}, {"text": "the river bank", "label": "joy"}])
+    path = write_lines(tmp_path / "in.jsonl", [{"text": "the bank"}, {"text": "the river bank", "label": "joy"}])
     out = subprocess.run([sys.executable, "app.py", "explain", "--input", str(path), "--classifier", str(clf_dir),
                           "--json"], cwd=REPO, capture_output=True, text=True, timeout=300,
                          env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})

@@ -93,10 +93,10 @@ def test_classroom_filter_hides_offensive_dataset_rows_and_says_how_many():
     assert len(clean) == 2 and zero == 0
 
 
-def test_errors_for_a_label_lists_misses_and_false_alarms(tiny_classifier):
+def test_errors_for_a_label_lists_misses_and_false_alarms(toy_head):
     texts = ("the bank of the river", "fish in muddy water", "my loan and deposit", "the river shore")
     targets = np.array([[1, 1], [0, 1], [1, 0], [1, 0]])
-    ev = evaluate_texts(tiny_classifier, texts, targets)
+    ev = evaluate_texts(toy_head, texts, targets)
     label = ev.labels[0]
     misses, alarms = errors_for(ev, label)
     j = 0
@@ -105,7 +105,7 @@ def test_errors_for_a_label_lists_misses_and_false_alarms(tiny_classifier):
 
 
 @pytest.fixture(scope="module")
-def tiny_classifier(tiny_base, data_file, tmp_path_factory):
+def toy_head(tiny_base, data_file, tmp_path_factory):
     """A head trained for 5 epochs only on the toy data (the shared toy runs train 30)."""
     from components.core.classifier import load_classifier
     from components.finetune.train import TrainArgs, train
@@ -116,12 +116,12 @@ def tiny_classifier(tiny_base, data_file, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def app(tiny_classifier):
+def app(toy_head):
     from components.core.services import AppConfig
     from tests.serving import serve
 
-    base = str(tiny_classifier.info["base_model"])
-    config = AppConfig(models=(base,), default_model=base, classifier=str(tiny_classifier.directory),
+    base = str(toy_head.info["base_model"])
+    config = AppConfig(models=(base,), default_model=base, classifier=str(toy_head.directory),
                        warm_up=False, concurrency=2, live_training=False)
     with serve(config, max_size=20) as demo:
         yield demo
