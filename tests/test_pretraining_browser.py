@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from components.core.messages import t
 from tests.browser import assert_clean, open_context, screenshot, watch_page
 
 pytestmark = pytest.mark.browser
@@ -30,6 +31,14 @@ def open_tab(playwright_session, tmp_path, app, locale: str, **query):
     page.locator("#pretraining-status").get_by_text("pre-training heads").or_(
         page.locator("#pretraining-status").get_by_text("预训练头")).first.wait_for(timeout=30_000)
     return context, page
+
+
+def teacher_note(page, elem: str) -> str:
+    """The folded "For the teacher" note of a box, opened as a teacher would."""
+    folded = page.locator(f"#{elem} details.bl-teacher").first
+    folded.wait_for(timeout=30_000)
+    folded.locator("summary").click()
+    return folded.inner_text()
 
 
 def note(page, elem: str, text: str) -> str:
@@ -99,19 +108,23 @@ def test_chinese_with_heads(playwright_session, tmp_path, pt_app, pt_zh_dir):
 def test_minilm_alone_teaches_the_recipe_and_points_to_the_heads(playwright_session, tmp_path, minilm_app, locale):
     context, page = open_tab(playwright_session, tmp_path, minilm_app, locale)
     try:
+        lang = "zh" if locale == "zh-CN" else "en"
         status = page.locator("#pretraining-status").inner_text()
-        assert "python app.py prefetch bert-base-uncased" in status and "HF_ENDPOINT" in status
+        assert "prefetch" not in status.split(t("teacher_note", lang))[0]  # the student's part names no command
+        command = teacher_note(page, "pretraining-status")  # the page's language picks the model to fetch
+        model = "bert-base-chinese" if lang == "zh" else "bert-base-uncased"
+        assert f"python app.py prefetch {model}" in command and "HF_ENDPOINT" in command
         page.locator("#pretraining-recipe-run").click()
-        recipe = note(page, "pretraining-recipe-note", "python app.py prefetch")
+        recipe = note(page, "pretraining-recipe-note", t("teacher_note", lang))
         assert ("pieces chosen" in recipe or "none of the" in recipe) if locale == "en-US" else "种子 0" in recipe
         page.locator("#pretraining-recipe-plot .js-plotly-plot").wait_for()
         assert "humming" in page.locator("#pretraining-recipe-plot").inner_text()  # minilm's real WordPiece pieces
         page.locator("#pretraining-nsp-run").click()
-        note(page, "pretraining-nsp-note", "python app.py prefetch")
+        note(page, "pretraining-nsp-note", t("teacher_note", lang))
         page.locator("#pretraining-nsp-plot .js-plotly-plot").wait_for()
         page.locator("#pretraining-guess textarea").fill("coffee")
         page.locator("#pretraining-reveal").click()
-        fill = note(page, "pretraining-note", "python app.py prefetch")
+        fill = note(page, "pretraining-note", t("teacher_note", lang))
         assert "[MASK]" in fill and "%" not in fill  # the masked input, and no prediction of any kind
         assert page.locator("#pretraining-fill-plot .js-plotly-plot").count() == 0
         screenshot(page, f"pretraining-minilm-{locale}")
