@@ -105,3 +105,11 @@ def assert_clean(page, where: str) -> None:
     assert not watch.external, f"{where}: requests left the machine: {watch.external[:5]}"
     assert not watch.injected, f"{where}: user text became markup and fetched {watch.injected[:3]}"
     assert not watch.errors, f"{where}: the page raised {watch.errors[:3]}"
+
+
+def open_teacher_note(box) -> str:
+    """Open the folded "For the teacher" note inside ``box`` (a toast or a note) as a teacher would; its text."""
+    folded = box.locator("details.bl-teacher").first
+    folded.wait_for(timeout=30_000)
+    folded.locator("summary").click()
+    return folded.inner_text()
