@@ -12,7 +12,8 @@ import pytest
 from components.core.messages import render
 from components.finetune.figures import curves_figure
 from components.finetune.records import comparison, epoch_axis, read_layers, read_records, smooth
-from components.finetune.tab import COLUMNS, measured
+from components.finetune.tab import measured
+from components.finetune.view import COLUMNS
 from tests.finetune_app_fixtures import records_dir, tiny_base, toy_runs  # noqa: F401 - fixtures
 
 
