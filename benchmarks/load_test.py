@@ -30,6 +30,7 @@ CALLS: dict[str, tuple] = {
     "/attention": ("The animal didn't cross the street because it was too tired.", "", "minilm", 5, 0, "mean",
                    False, False),
     "/tokens": ("The bank raised interest rates.", "", "minilm"),
+    "/layer": ("The animal didn't cross the street because it was too tired.", "", "minilm", 4, 2, 10, True, -1),
     "/polysemy": ("bank", None, "bank", "", "base", 6, "minilm"),  # None: the built-in bank sentences
 }
 

@@ -384,7 +384,9 @@ def test_layer_and_head_sliders_follow_the_model_at_load_and_after_a_switch(play
     context, page = open_app(playwright_session, app_server, tmp_path / locale, locale)
     try:
         open_tab(page, "polysemy")
-        assert slider_range(page, "polysemy-layer")[:2] == ("0", "6")
+        assert slider_range(page, "polysemy-layer")[:2] == ("0", "6")  # hidden states: 0 is the embedding output
+        open_tab(page, "pretraining")
+        assert slider_range(page, "pretraining-layer") == ("1", "6", "6")
         open_tab(page, "attention")
         assert slider_range(page, "attention-layer") == ("1", "6", "3")
         assert slider_range(page, "attention-head")[:2] == ("1", "12")
@@ -397,6 +399,8 @@ def test_layer_and_head_sliders_follow_the_model_at_load_and_after_a_switch(play
         assert slider_range(page, "attention-head") == ("1", "4", "4"), shot
         open_tab(page, "polysemy")
         assert slider_range(page, "polysemy-layer")[:2] == ("0", "2"), shot
+        open_tab(page, "pretraining")
+        assert slider_range(page, "pretraining-layer")[:2] == ("1", "2"), shot
         open_tab(page, "attention")
         choose_model(page, "minilm")
         page.wait_for_function("() => document.querySelector('#attention-layer input[type=range]').max === '6'",

@@ -70,7 +70,7 @@ def test_every_model_running_event_is_in_the_one_group(demo):
 def test_the_app_has_model_events_in_every_lesson(demo):
     """The check above looks at something: each lesson's run endpoint reaches Services."""
     names = {fn.api_name for fn in demo.fns.values() if reaches_services(fn.fn)}
-    assert {"predict", "attention", "tokens", "heads", "evaluate"} <= names
+    assert {"predict", "attention", "layer", "tokens", "heads", "evaluate"} <= names
 
 
 def test_the_check_sees_an_event_outside_the_group():

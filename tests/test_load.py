@@ -16,7 +16,7 @@ def test_thirty_concurrent_sessions_get_answers_and_share_one_copy_of_the_weight
     print("\n" + report.table())
     assert report.errors == []
     assert {endpoint: len(v) for endpoint, v in report.latencies.items()} == {
-        "/predict": 60, "/attention": 60, "/tokens": 60, "/polysemy": 60}
+        "/predict": 60, "/attention": 60, "/layer": 60, "/tokens": 60, "/polysemy": 60}
     assert load_counts["minilm"] - before <= 1  # thirty sessions, at most one read of the weights
 
 

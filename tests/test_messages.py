@@ -67,7 +67,7 @@ def test_every_key_in_the_texts_files_is_used():
 
 def test_each_lesson_keeps_its_texts_beside_it_and_no_module_registers_any():
     folders = {path.parent.name for path in texts_files()}
-    assert {"core", "ui", "predict", "explain", "attention", "heads", "tokens", "polysemy", "pretraining",
+    assert {"core", "ui", "predict", "explain", "attention", "layer", "heads", "tokens", "polysemy", "pretraining",
             "finetune", "evaluate"} <= folders
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "components").rglob("*.py"))
     assert "register({" not in sources and "import messages  # noqa" not in sources

@@ -35,12 +35,15 @@ def test_a_number_the_model_lacks_is_brought_into_range_with_a_notice(kind, aske
     assert all(render(clamped.notice, lang) for lang in ("en", "zh"))
 
 
-def test_model_shape_reads_the_config_without_loading_weights(tiny_en_dir):
+def test_model_shape_reads_the_config_without_loading_weights(tiny_en_dir, tmp_path):
+    import shutil
+
     from components.core import models
 
+    fresh = shutil.copytree(tiny_en_dir, tmp_path / "never-loaded")  # a name no other test has loaded
     assert model_shape("minilm") == (6, 12)
-    assert model_shape(str(tiny_en_dir)) == (2, 4)
-    assert str(tiny_en_dir) not in models._models  # read from config.json, not loaded
+    assert model_shape(str(fresh)) == (2, 4)
+    assert str(fresh) not in models._models  # read from config.json, not loaded
     assert model_shape("bert-base-chinese") == (12, 12)  # not downloaded here: the preset's published shape
 
 

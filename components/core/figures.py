@@ -23,7 +23,7 @@ import plotly.io as pio
 
 from components.core.text import escape
 
-__all__ = ["FONT", "MAX_TICKS", "base_layout", "export_name", "safe_label", "token_ticks"]
+__all__ = ["FONT", "MAX_TICKS", "base_layout", "export_name", "layout_defaults", "safe_label", "token_ticks"]
 
 _AXIS = dict(automargin=True, gridcolor="#EBF0F8", linecolor="#EBF0F8", zerolinecolor="#EBF0F8", zerolinewidth=2,
              ticks="", title=dict(standoff=15))
@@ -68,8 +68,12 @@ def export_name(view: str, text: str | None = None) -> str:
     return "-".join(part for part in ("bertlens", view, slug) if part)
 
 
+def layout_defaults(title: str, height: int = 420, export: str | None = None) -> dict:
+    """The layout every figure gets: escaped title, fonts, height, margins, template, export name."""
+    return dict(title=dict(text=safe_label(title, 120)), font=FONT, height=height, margin=dict(l=60, r=20, t=60, b=60),
+                template=TEMPLATE, meta={"export": export or "bertlens"})
+
+
 def base_layout(fig: go.Figure, title: str, height: int = 420, export: str | None = None) -> go.Figure:
-    fig.update_layout(title=dict(text=safe_label(title, 120)), font=FONT, height=height,
-                      margin=dict(l=60, r=20, t=60, b=60), template=TEMPLATE,
-                      meta={"export": export or "bertlens"})
+    fig.update_layout(**layout_defaults(title, height, export))
     return fig

@@ -149,7 +149,7 @@ def build(ctx: TabContext) -> TabHandle:
             with gr.Row():
                 top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=i18n("pre_top_k"))
                 layer = model_slider("layer", 12, ctx.services.config.default_model, label=i18n("pre_layer"),
-                                    info=i18n("num_rule_short"))
+                                    info=i18n("num_rule_short"), elem_id="pretraining-layer")
             reveal = gr.Button(i18n("pre_reveal"), variant="primary", elem_id="pretraining-reveal")
             examples(ctx.readable([[e] for e in FILL_EXAMPLES]), [text], i18n)
         with gr.Column(scale=2):

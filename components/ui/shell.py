@@ -33,7 +33,7 @@ __all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 # lesson folders, in tab order; each has a tab.py with TAB_ID, TITLE (a message key) and build(ctx)
-LESSONS = ("predict", "explain", "attention", "heads", "tokens", "polysemy", "pretraining", "finetune")
+LESSONS = ("predict", "explain", "attention", "layer", "heads", "tokens", "polysemy", "pretraining", "finetune")
 MAX_LINK = 2000  # characters: what every browser, proxy and server on the way accepts
 GLOBAL_PARAMS = ("tab", "model", "lang", "projector")  # a link's parameters that belong to no tab
 
