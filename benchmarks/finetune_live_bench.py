@@ -168,7 +168,7 @@ def main(argv=None) -> int:
 
     from gradio_client import Client
 
-    from tests.finetune_app_fixtures import trainer_of
+    from tests.tiny import trainer_of
 
     threads = threads_probe()
     demo = serve()

@@ -27,7 +27,8 @@ from components.core.services import Services, model_choices
 from components.ui import about
 from components.ui.errors import show_warnings
 from components.ui.i18n import make_i18n
-from components.ui.widgets import MODEL_GROUP, TabContext, TabHandle, clamp_sliders, is_model_slider
+from components.ui.sliders import is_model_slider
+from components.ui.widgets import MODEL_GROUP, TabContext, TabHandle
 
 __all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
 
@@ -107,7 +108,7 @@ def read_link(query: dict[str, str], fields_by_tab: dict[str, dict], models: tup
         value = _coerce(component, raw) if component is not None else None
         if is_model_slider(component) and value is not None:
             model = query.get("model") if query.get("model") in models else (default_model or models[0])
-            clamped = clamp(component.bertlens_kind, value, model_shape(model), model)
+            clamped = clamp(component.kind, value, model_shape(model), model)
             value = clamped.number
             if clamped.notice is not None:
                 notices.append(clamped.notice)
@@ -154,7 +155,6 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
             link = gr.Textbox(label=i18n("shell_link"), interactive=False, scale=4, elem_id="view-link",
                               buttons=["copy"])
         _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table, projector)
-    clamp_sliders(demo.blocks.values())
     demo.bertlens_i18n = i18n  # launch() needs the same instance the components used
     return demo
 
@@ -177,7 +177,7 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
         shape = model_shape(model)
         updates = {}
         for slider in sliders:
-            first, last = span(slider.bertlens_kind, shape)
+            first, last = span(slider.kind, shape)
             value = values.get(slider)
             updates[slider] = gr.update(minimum=first, maximum=last, **(
                 {} if value is None else {"value": min(max(int(value), first), last)}))
