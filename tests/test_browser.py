@@ -136,6 +136,8 @@ def test_the_english_detector_sees_english_ui_and_a_sentence_planted_in_chinese(
         run_and_wait(page, panel)
         screenshot(page, "zh-switched-tokens")
         assert visible_english(page, content_words(page)) == [], "the language switch left English behind"
+        for tab_id, title in tab_titles().items():  # every tab's name, opened or not (one-word names included)
+            assert page.locator(f"#tab-{tab_id}-button").inner_text().strip() == t(title, "zh"), tab_id
         page.evaluate("() => { const p = document.createElement('p'); p.textContent = 'Type a sentence first.'; "
                       "document.querySelector('#tab-tokens').appendChild(p); }")
         assert visible_english(page, content_words(page)) == ["Type a sentence first"]

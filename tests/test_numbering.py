@@ -104,7 +104,7 @@ def test_a_slider_rebuilt_for_a_session_by_an_update_keeps_its_own_bound_handlin
         layer = model_slider("layer", 3, "minilm", label="layer")
         steps = Slider(8, 64, value=32, step=8)
     rebuilt = layer.__class__(**{**layer.constructor_args, "minimum": 1, "maximum": 2, "render": False})
-    assert (rebuilt.minimum, rebuilt.maximum, rebuilt.kind) == (1, 2, "layer") and rebuilt.preprocess(6) == 6.0
+    assert (rebuilt.minimum, rebuilt.maximum) == (1, 2) and rebuilt.preprocess(6) == 6.0
     again = steps.__class__(**{**steps.constructor_args, "maximum": 16, "render": False})
     assert again.preprocess(40) == 16
 
@@ -115,3 +115,13 @@ def test_no_lesson_builds_gradios_own_slider():
     sources = {p: p.read_text(encoding="utf-8") for p in Path("components").rglob("*.py") if p.name != "sliders.py"}
     assert [str(p) for p, text in sources.items() if "gr.Slider(" in text] == []
     assert "gr.Slider(" in Path(__file__).read_text(encoding="utf-8")  # control: this file builds one, and is seen
+
+
+def test_the_page_gets_a_model_sliders_label_and_id():
+    """A component class's page properties are the parameters its initializer names: a subclass with its own
+    __init__ sent the page no label and no id (the browser could not find #polysemy-layer)."""
+    with gr.Blocks():
+        layer = model_slider("hidden", 6, "minilm", label="Layer shown", elem_id="polysemy-layer")
+    props = layer.get_config()
+    assert (props["elem_id"], props["label"], props["minimum"], props["maximum"]) == ("polysemy-layer",
+                                                                                      "Layer shown", 0, 6)

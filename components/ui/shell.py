@@ -143,24 +143,27 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
                          session_classifier=session_classifier)
         handles: dict[str, TabHandle] = {}
         current_tab = gr.Textbox(visible=False, value=lessons[0].TAB_ID)
+        tab_titles: dict[gr.Tab, str] = {}
         with gr.Tabs() as tabs:
             for lesson in lessons:
                 with gr.Tab(i18n(lesson.TITLE), id=lesson.TAB_ID, elem_id=f"tab-{lesson.TAB_ID}") as tab:
                     handles[lesson.TAB_ID] = lesson.build(ctx)
                 tab.select(None, None, current_tab, js=f"() => '{lesson.TAB_ID}'")
-            with gr.Tab(i18n("about_tab"), id="about", elem_id="tab-about"):
+                tab_titles[tab] = lesson.TITLE
+            with gr.Tab(i18n("about_tab"), id="about", elem_id="tab-about") as tab:
                 about_table = about.build(ctx)
+            tab_titles[tab] = "about_tab"
         with gr.Row():
             copy = gr.Button(i18n("shell_copy_link"), size="sm", scale=0, elem_id="copy-link")
             link = gr.Textbox(label=i18n("shell_link"), interactive=False, scale=4, elem_id="view-link",
                               buttons=["copy"])
-        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table, projector)
+        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table, projector, tab_titles)
     demo.bertlens_i18n = i18n  # launch() needs the same instance the components used
     return demo
 
 
 def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, current_tab, copy, link, language,
-                about_table, projector) -> None:
+                about_table, projector, tab_titles: dict) -> None:
     services = ctx.services
     # the load and switch events need names only: they never run a model (nor close over Services)
     models, default_model = services.config.models, services.config.default_model
@@ -225,10 +228,13 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
     model_box.change(on_model, [model_box, *sliders], sliders, api_name=False, show_progress="hidden")
 
     def on_switch(lang: str):
-        return lang_of(lang), gr.update(choices=model_choices(models, lang)), about.models_markdown(models, lang)
+        # tab names are rendered here too: Gradio re-translates only the tabs a student has opened
+        lang = lang_of(lang)
+        titles = [gr.Tab(label=render(Msg(key), lang)) for key in tab_titles.values()]
+        return lang, gr.update(choices=model_choices(models, lang)), about.models_markdown(models, lang), *titles
 
-    language.input(on_switch, language, [lang_state, model_box, about_table], js=SWITCH_LANG_JS, api_name=False,
-                   show_progress="hidden")
+    language.input(on_switch, language, [lang_state, model_box, about_table, *tab_titles], js=SWITCH_LANG_JS,
+                   api_name=False, show_progress="hidden")
 
     all_fields = [(tab_id, name, c) for tab_id, h in handles.items() for name, c in h.fields.items()]
     copy.click(None, [current_tab, ctx.model, ctx.lang, *[c for _, _, c in all_fields]], link,

@@ -48,27 +48,22 @@ with _no_stub():
             return super().preprocess(min(max(float(payload), self.minimum), self.maximum))
 
     class ModelSlider(gr.Slider):
-        """A slider over the menu model's layers, heads or hidden states; its range follows the model (the shell
-        sets it at load and on every switch, from ``model_shape``: no weights are read)."""
+        """A slider over the menu model's layers, heads or hidden states (``kind``, set by ``model_slider``);
+        its range follows the model (the shell sets it at load and on every switch, from ``model_shape``: no
+        weights are read). No __init__ of its own: Gradio sends the page the properties its initializer names."""
 
         is_template = True
-
-        def __init__(self, kind: str, value: float | None = None, default_model: str = "minilm",
-                     minimum: float | None = None, maximum: float | None = None, **kwargs) -> None:
-            self.kind = kind
-            first, last = span(kind, model_shape(default_model))
-            minimum = first if minimum is None else minimum
-            maximum = last if maximum is None else maximum
-            value = first if value is None else min(max(value, minimum), maximum)
-            super().__init__(minimum, maximum, value=value, step=1, **kwargs)
 
         def preprocess(self, payload: float | None) -> float | None:
             return None if payload is None else float(payload)  # the handler clamps, with a notice
 
 
 def model_slider(kind: str, value: int, default_model: str, **kwargs) -> ModelSlider:
-    """Layers (1..N), heads (1..H) or hidden states (0..N) of the model in the menu."""
-    return ModelSlider(kind, value, default_model, **kwargs)
+    """Layers (1..N), heads (1..H) or hidden states (0..N) of the model in the menu, built for the default one."""
+    first, last = span(kind, model_shape(default_model))
+    slider = ModelSlider(first, last, value=min(max(value, first), last), step=1, **kwargs)
+    slider.kind = kind
+    return slider
 
 
 def is_model_slider(block) -> bool:
