@@ -11,7 +11,8 @@ import pytest
 
 from components.finetune.figures import curves_figure
 from components.finetune.records import comparison, epoch_axis, read_layers, read_records, smooth
-from components.finetune.tab import COLUMNS, measured
+from components.finetune.tab import measured
+from components.finetune.view import COLUMNS
 
 
 def test_records_written_by_train_fill_one_row_each(records_dir, toy_runs):

@@ -88,3 +88,39 @@ def test_the_step_check_sees_an_optimiser_step(tmp_path):
     source = tmp_path / "loop.py"
     source.write_text("def fit(opt):\n    opt.zero_grad()\n    self.optimizer.step()\n", encoding="utf-8")
     assert optimizer_steps(source) == 1
+
+
+MODEL_ACCESS = {"analyze", "load_model"}
+
+
+def direct_model_access(path: Path) -> list[str]:
+    """Calls of ``analyze``/``load_model`` (by name or as an attribute) and imports of them, as 'line: code'."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name in MODEL_ACCESS:
+                found.append(f"{node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.ImportFrom) and any(a.name in MODEL_ACCESS for a in node.names):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_tab_reaches_a_model_past_services():
+    # every model access of a tab goes through Services (services.model / analysis / classifier / reading)
+    tabs = sorted((REPO / "components").glob("*/tab.py"))
+    assert len(tabs) >= 9
+    offenders = {str(p.relative_to(REPO)): found for p in tabs if (found := direct_model_access(p))}
+    assert offenders == {}
+
+
+def test_the_model_access_check_sees_a_direct_call(tmp_path):
+    # control: the three ways a tab could reach the model directly, and a Services call that is fine
+    source = tmp_path / "tab.py"
+    source.write_text("from components.core.analysis import analyze\nimport components.core.models as m\n"
+                      "def run(services, text):\n    a = analyze(services.model(None), text)\n"
+                      "    b = m.load_model('minilm')\n    return services.analysis(None, text), a, b\n",
+                      encoding="utf-8")
+    assert sorted(int(line.split(":")[0]) for line in direct_model_access(source)) == [1, 4, 5]
