@@ -59,11 +59,26 @@ def _row(row: Row, lang: str) -> list:
             f"{row.trained:,}", f"{100 * row.share:.2f}%", time_text, _size(row.size_bytes)]
 
 
+def which_scored_higher(rows: list[Row]) -> Msg | None:
+    """The lesson's claim, read from the table itself: the best fine-tuning row against the best feature-
+    extraction row (test macro-F1), so the sentence under the table can never contradict it."""
+    best = {kind: max((r for r in rows if r.kind == kind), key=lambda r: r.macro_f1, default=None)
+            for kind in ("tune", "extract")}
+    tune, extract = best["tune"], best["extract"]
+    if tune is None or extract is None:
+        return None
+    name = {r: f"{r.method} {r.spec}" if r.spec else r.method for r in (tune, extract)}
+    key = "ft_cmp_verdict_tune" if tune.macro_f1 > extract.macro_f1 else "ft_cmp_verdict_extract"
+    return Msg(key, tune=name[tune], tune_f1=f"{tune.macro_f1:.3f}", extract=name[extract],
+               extract_f1=f"{extract.macro_f1:.3f}")
+
+
 def measured_outputs(rows: list[Row], records: list[Record], notes: list[Msg], layer_note: Msg,
                      lang: str) -> tuple[dict, str, go.Figure]:
     """The comparison table, its notes and the learning curves, in ``lang``."""
     frame = {"headers": [t(COLUMN_KEYS[c], lang) for c in COLUMNS], "data": [_row(r, lang) for r in rows]}
-    text = "\n\n".join([t("ft_cmp_note", lang), render(layer_note, lang, escape=escape)]
+    verdict = [render(v, lang) for v in (which_scored_higher(rows),) if v is not None]
+    text = "\n\n".join([*verdict, t("ft_cmp_note", lang), render(layer_note, lang, escape=escape)]
                        + [render(n, lang, escape=escape) for n in notes])
     return frame, text, curves_figure(records, lang)
 
