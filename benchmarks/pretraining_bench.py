@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 
 from components.core.analysis import _analyses  # noqa: E402
-from components.core.models import _cached_snapshot, load_model  # noqa: E402
+from components.core.models import cached_snapshot, load_model  # noqa: E402
 from components.core.services import AppConfig, Services  # noqa: E402
 from components.pretraining.compute import _forwards  # noqa: E402
 from components.pretraining.tab import fill_endpoint, nsp_endpoint  # noqa: E402
@@ -101,7 +101,7 @@ def main() -> int:
         rows += measure(build(Path(tmp) / "tiny", "tiny"), "tiny random BertForPreTraining (2 x 32)", args.repeats)
         rows += measure(build(Path(tmp) / "base", "base"), "random BertForPreTraining, BERT-base size",
                         args.repeats)
-    real = [n for n in ("bert-base-uncased", "bert-base-chinese") if _cached_snapshot(f"google-bert/{n}")]
+    real = [n for n in ("bert-base-uncased", "bert-base-chinese") if cached_snapshot(f"google-bert/{n}")]
     for name in real:
         rows += measure(name, name, args.repeats)
     print("| endpoint | model | tokens | p50 ms | p95 ms | raw forward ms | p50 / forward |")

