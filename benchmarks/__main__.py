@@ -1,6 +1,7 @@
 """The one entry to every benchmark: ``python -m benchmarks [--quick] [NAME ...]``.
 
     python -m benchmarks --list            every benchmark, what it measures, how long it takes
+    python -m benchmarks --list --json     the same as JSON: {name: {script, result, measures, ...}}
     python -m benchmarks attention load    two of them, full size
     python -m benchmarks --quick           all of them at their smallest (what CI runs)
 
@@ -24,7 +25,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from benchmarks.common import RESULTS, machine
@@ -105,10 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--quick", action="store_true", help="the smallest run of each (seconds, not minutes)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--json", action="store_true", help="with --list: as JSON (what tests read)")
     parser.add_argument("--nice", action="store_true", help="run each at nice 10")
     parser.add_argument("--results", type=Path, default=None,
                         help="folder for the results (default $BERTLENS_BENCH_RESULTS or benchmarks/results)")
     args = parser.parse_args(argv)
+    if args.list and args.json:
+        print(json.dumps({name: asdict(b) for name, b in BENCHMARKS.items()}, indent=1))
+        return 0
     if args.list:
         for name, b in BENCHMARKS.items():
             print(f"{name:16s} ~{b.minutes:>3s} min  benchmarks/{b.script}.py  {b.measures}")

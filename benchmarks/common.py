@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import platform
-import socket
 from pathlib import Path
 
-__all__ = ["RESULTS", "free_port", "machine", "result_path"]
+__all__ = ["RESULTS", "machine", "result_path"]
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -35,10 +34,3 @@ def machine() -> dict:
         gradio_version = None
     return {"platform": platform.platform(), "cpu_cores": os.cpu_count(), "python": platform.python_version(),
             "torch": torch.__version__, "gradio": gradio_version}
-
-
-def free_port() -> int:
-    """A free loopback port for a server a benchmark starts in a subprocess."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -122,23 +122,27 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=2, help="the app's --concurrency (in-process app only)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
+    if args.url and urlparse(args.url).hostname not in LOOPBACK:
+        parser.error(f"the load test only targets this machine (loopback), not {urlparse(args.url).hostname}")
     demo = None
     url = args.url
     if not url:
         from components.core.services import AppConfig, Services
-        from tests.serving import launch
+        from components.ui.serving import launch
 
         demo = launch(Services(AppConfig(warm_up=False, concurrency=args.concurrency)), max_size=200)
         url = demo.local_url
     report = run_load(url, args.sessions, args.rounds, time_limit=args.time_limit)
     print(report.table())
+    record = {**asdict(report), "summary": report.summary()}
     if demo is not None:
         from components.core.models import load_counts
 
-        print("weights loaded:", dict(load_counts))
+        record["weights_loaded"] = dict(load_counts)  # reads of each model's weights in the app's process
+        print("weights loaded:", record["weights_loaded"])
     from benchmarks.common import result_path
 
-    (args.json or result_path("load")).write_text(json.dumps({**asdict(report), "summary": report.summary()}, indent=2))
+    (args.json or result_path("load")).write_text(json.dumps(record, indent=2))
     if demo is not None:
         demo.close()
     return 1 if report.errors else 0

@@ -21,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.common import free_port
+from components.ui.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_LINE = "BERT Lens ready"  # logged by components/cli/serve.py warm_up() before the port opens

@@ -63,7 +63,7 @@ def minilm() -> LoadedModel:
 def app_server(tiny_en_dir, tiny_zh_dir):
     """The real app (minilm default, tiny models selectable) served on a free loopback port."""
     from components.core.services import AppConfig
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     config = AppConfig(models=("minilm", str(tiny_en_dir), str(tiny_zh_dir), "bert-base-chinese"),
                        default_model="minilm", warm_up=False, concurrency=4)

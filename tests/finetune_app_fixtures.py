@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from components.ui.serving import endpoint
 from tests.finetune_train_fixtures import write_toy
 from tests.tiny import ENGLISH, make_tiny_bert
 
@@ -58,7 +59,7 @@ def live_app(tiny_base, toy_runs, records_dir):
         pytest.fail(f"The live run reads GoEmotions from {GOEMOTIONS} (../shared/data beside the repo).")
     from components.core.services import AppConfig
     from components.finetune import records
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(records, "RECORDS_DIR", records_dir)
@@ -70,5 +71,4 @@ def live_app(tiny_base, toy_runs, records_dir):
 
 def trainer_of(demo):
     """The server's LiveTrainer, reached through the /train event's function."""
-    fn = next(f for f in demo.fns.values() if f.api_name == "train")
-    return fn.fn.trainer
+    return endpoint(demo, "train").trainer

@@ -70,7 +70,7 @@ def mlm_only_dir(tmp_path_factory) -> Path:
 def serve_app(models: tuple[str, ...]):
     """The real app with these models (the first is the default), in-process on a free loopback port."""
     from components.core.services import AppConfig
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     with serve(AppConfig(models=models, default_model=models[0], warm_up=False, concurrency=2)) as demo:
         yield demo

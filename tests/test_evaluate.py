@@ -123,7 +123,7 @@ def tiny_classifier(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app(tiny_classifier):
     from components.core.services import AppConfig
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     base = str(tiny_classifier.info["base_model"])
     config = AppConfig(models=(base,), default_model=base, classifier=str(tiny_classifier.directory),

@@ -12,8 +12,8 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 
 from components.cli import main
+from components.ui.serving import serve
 from tests.browser import open_context, screenshot, watch_page
-from tests.serving import serve
 from tests.test_hostile_input import GENERIC, HOSTILE, REFUSED, assert_readable
 
 TIMEOUT = 120_000

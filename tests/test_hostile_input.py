@@ -22,7 +22,7 @@ from gradio_client.exceptions import AppError
 
 from components.core.classifier import load_classifier
 from components.polysemy.static_vectors import read_vectors
-from tests.serving import serve
+from components.ui.serving import serve
 
 LONG = "bank " * 20_000  # 100,000 characters
 HOSTILE = {

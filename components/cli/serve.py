@@ -18,12 +18,6 @@ import time
 log = logging.getLogger("bertlens")
 
 
-def configure_queue(demo, max_size: int):
-    """Up to ``max_size`` requests wait in line and see their place in the queue instead of timing out;
-    how many compute at once is set per concurrency group by the tabs (``--concurrency``)."""
-    return demo.queue(default_concurrency_limit=None, max_size=max_size)
-
-
 def warm_up(services) -> None:
     """Load the default model and the classifier, and compile UMAP, before the port opens."""
     from components.core.classifier import predict_texts
@@ -54,6 +48,7 @@ def warm_figures() -> None:
 def run(args: argparse.Namespace) -> int:
     from components.core.models import PRESETS
     from components.core.services import AppConfig, Services
+    from components.ui.serving import configure_queue
     from components.ui.shell import build_demo, launch_options
 
     models = tuple(dict.fromkeys([args.default_model, *PRESETS, *args.model]))
