@@ -121,13 +121,13 @@ def build(ctx: TabContext) -> TabHandle:
     examples(EXAMPLES, [text, pair], i18n, headers=PAIR_HEADERS)
     inputs = [text, pair, ctx.model, layer, head, view, hide_special, hide_punct, ctx.lang]
     fn = attention_endpoint(ctx.services)
-    ctx.model_event(run.click, fn, inputs, [plot, note, bertviz], api_name="attention")
-    ctx.model_event(text.submit, fn, inputs, [plot, note, bertviz], api_name=False)
+    ctx.light(run.click, fn, inputs, [plot, note, bertviz], api_name="attention")
+    ctx.light(text.submit, fn, inputs, [plot, note, bertviz], api_name=False)
     redraw = redraw_endpoint(ctx.services)
     for control in (layer, head):
-        ctx.model_event(control.release, redraw, inputs, [plot, note], api_name=False)
+        ctx.light(control.release, redraw, inputs, [plot, note], api_name=False)
     for control in (view, hide_special, hide_punct):
-        ctx.model_event(control.change, redraw, inputs, [plot, note], api_name=False)
+        ctx.light(control.change, redraw, inputs, [plot, note], api_name=False)
     download.click(None, [bertviz], None, js=DOWNLOAD_JS)
     fields = {"text": text, "pair": pair, "layer": layer, "head": head, "view": view, "hide_special": hide_special,
               "hide_punct": hide_punct}

@@ -3,9 +3,9 @@
 Design decision: warm before listening. The default model, the classifier and UMAP's compiled
 kernels (cached on disk after the first start) are loaded before the port opens, so the first
 student's first request is as fast as any other and "ready" means ready. Every request that runs
-a model shares one concurrency group of ``--concurrency`` slots, each slot running torch on
-``cores / concurrency`` threads: oversubscribed threads made one short forward pass 100x slower
-under load on 2 cores.
+a model is in a lane (``components/core/lanes.py``): ``--concurrency`` workers in all, half light and
+half heavy, each running torch on ``cores / concurrency`` threads: oversubscribed threads made one
+short forward pass 100x slower under load on 2 cores.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def warm_figures() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from components.core.lanes import apply
     from components.core.models import PRESETS
     from components.core.services import AppConfig, Services
     from components.ui.serving import configure_queue
@@ -54,11 +55,9 @@ def run(args: argparse.Namespace) -> int:
     models = tuple(dict.fromkeys([args.default_model, *PRESETS, *args.model]))
     config = AppConfig(models=models, default_model=args.default_model, classifier=args.classifier,
                        glove=args.glove, warm_up=not args.no_warm_up, concurrency=args.concurrency,
-                       live_training=not args.no_live_training)
+                       torch_threads=args.torch_threads, live_training=not args.no_live_training)
     services = Services(config)
-    import torch
-
-    torch.set_num_threads(args.torch_threads or max(1, (os.cpu_count() or 1) // max(1, args.concurrency)))
+    apply(services.budget)
     demo = configure_queue(build_demo(services), args.max_queue)
     if config.warm_up:
         warm_up(services)
@@ -81,10 +80,10 @@ def register(sub) -> None:
     serve.add_argument("--glove", default=None, help="GloVe/word2vec file for the Polysemy tab")
     serve.add_argument("--no-warm-up", action="store_true", help="do not load models before serving")
     serve.add_argument("--concurrency", type=int, default=2,
-                       help="model-running requests computed at once, all tabs together (default 2)")
+                       help="workers computing at once, half for light views and half for heavy ones (default 2)")
     serve.add_argument("--max-queue", type=int, default=100, help="requests allowed to wait (default 100)")
     serve.add_argument("--torch-threads", type=int, default=0,
-                       help="threads per request (default: CPU cores / concurrency)")
+                       help="torch threads per worker (default: CPU cores / concurrency)")
     serve.add_argument("--no-live-training", action="store_true",
                        help="the Fine-tuning tab explains instead of training (for public Spaces)")
     serve.add_argument("--mcp", action="store_true",

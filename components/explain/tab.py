@@ -49,6 +49,7 @@ MODE_KEYS = {"zero": "expl_mode_zero", "mean": "expl_mode_mean"}
 MODE_SHORT_KEYS = {"zero": "expl_mode_zero_short", "mean": "expl_mode_mean_short"}
 UI_MAX_STEPS = 256
 MAX_HEADS = 16  # BERT-large's: the widest grid the style lays out
+PROGRESS = gr.Progress()  # heavy lane: Gradio shows the bar this default stands for; one instance serves every call
 STYLE = "<style>.bl-heads .wrap{display:grid!important;gap:2px 4px}" + "".join(
     f".bl-heads-{n} .wrap{{grid-template-columns:repeat({n},minmax(0,1fr))}}" for n in range(1, MAX_HEADS + 1)
 ) + ".bl-heads label{min-width:0!important;font-size:0.72em;padding:1px 3px!important;gap:3px!important}</style>"
@@ -143,7 +144,8 @@ def _heads(classifier: Classifier, heads_off: str | None) -> tuple[tuple[int, in
 def explain_endpoint(services: Services):
     @user_errors
     def run(text: str, label: str, method: str, output: str, steps: float, words: bool, heads_off: str,
-            ablation: str, lang: str = "en", own: str | None = None):
+            ablation: str, lang: str = "en", own: str | None = None, progress=PROGRESS):
+        progress(0, desc=t("expl_progress", lang))
         classifier = services.classifier(own)
         expl = explain(classifier, text, label or None, method, output, int(steps))
         show_warnings(expl.warnings(), lang)
@@ -176,7 +178,9 @@ def _read_label(services: Services, text: str, label: str, own: str | None) -> t
 
 def ablation_endpoint(services: Services):
     @user_errors
-    def switch(text: str, label: str, heads_off: str, ablation: str, lang: str = "en", own: str | None = None):
+    def switch(text: str, label: str, heads_off: str, ablation: str, lang: str = "en", own: str | None = None,
+               progress=PROGRESS):
+        progress(0, desc=t("expl_switch_progress", lang))
         classifier, analysis, index = _read_label(services, text, label, own)
         return ablation_outputs(classifier, ablate(classifier, analysis, _heads(classifier, heads_off), ablation),
                                 index, lang)
@@ -186,7 +190,9 @@ def ablation_endpoint(services: Services):
 
 def scan_endpoint(services: Services):
     @user_errors
-    def run_scan(text: str, label: str, output: str, ablation: str, lang: str = "en", own: str | None = None):
+    def run_scan(text: str, label: str, output: str, ablation: str, lang: str = "en", own: str | None = None,
+                 progress=PROGRESS):
+        progress(0, desc=t("expl_scan_progress", lang))
         classifier, analysis, index = _read_label(services, text, label, own)
         result = scan(classifier, analysis, index, output, ablation)
         delta = result.delta
@@ -258,23 +264,23 @@ def build(ctx: TabContext) -> TabHandle:
     inputs = [text, label, method, output, steps, words, heads_off, ablation, lang, own]
     outputs = [record, summary, highlight, bars, attention, attention_note, table, ablation_note, label, heads, hint,
                more, scan_plot, scan_note]
-    ctx.model_event(run.click, fn, inputs, outputs, api_name="explain")
-    ctx.model_event(text.submit, fn, inputs, outputs, api_name=False)
+    ctx.heavy(run.click, fn, inputs, outputs, api_name="explain")
+    ctx.heavy(text.submit, fn, inputs, outputs, api_name=False)
     for control in (label, method, output, words):
-        ctx.model_event(control.input, fn, inputs, outputs, api_name=False)
+        ctx.heavy(control.input, fn, inputs, outputs, api_name=False)
     stepped = more.click(lambda s: min(UI_MAX_STEPS, int(s) * 4), steps, steps, api_name=False)
-    ctx.model_event(stepped.then, fn, inputs, outputs, api_name=False)
+    ctx.heavy(stepped.then, fn, inputs, outputs, api_name=False)
     switch = ablation_endpoint(services)
     switch_inputs = [text, label, heads_off, ablation, lang, own]
     picked = heads.input(None, heads, heads_off, js="(names) => (names || []).join(' ')", trigger_mode="always_last",
                          api_name=False)
-    ctx.model_event(picked.then, switch, switch_inputs, [table, ablation_note], api_name="explain_heads",
+    ctx.heavy(picked.then, switch, switch_inputs, [table, ablation_note], api_name="explain_heads",
                     show_progress="hidden")
-    ctx.model_event(ablation.input, switch, switch_inputs, [table, ablation_note], api_name=False)
-    ctx.model_event(scan_button.click, scan_endpoint(services), [text, label, output, ablation, lang, own],
+    ctx.heavy(ablation.input, switch, switch_inputs, [table, ablation_note], api_name=False)
+    ctx.heavy(scan_button.click, scan_endpoint(services), [text, label, output, ablation, lang, own],
                     [scan_plot, scan_note], api_name="explain_scan")
     for state in (lang, own):
-        ctx.model_event(state.change, lambda lg, o: relabel(lg, o, services), [lang, own], label, api_name=False,
-                        show_progress="hidden")
+        ctx.light(state.change, lambda lg, o: relabel(lg, o, services), [lang, own], label, api_name=False,
+                  show_progress="hidden")
     return TabHandle(fields={"text": text, "label": label, "method": method, "output": output, "steps": steps,
-                             "words": words}, run=(fn, inputs, outputs))
+                             "words": words}, run=(fn, inputs, outputs), lane="heavy")

@@ -102,10 +102,10 @@ def build(ctx: TabContext) -> TabHandle:
         card = gr.Markdown()
     fn = predict_endpoint(ctx.services)
     inputs, outputs = [text, mode, threshold, ctx.lang, ctx.session_classifier], [plot, chosen, top]
-    ctx.model_event(run.click, fn, inputs, outputs, api_name="predict")
-    ctx.model_event(text.submit, fn, inputs, outputs, api_name=False)
+    ctx.light(run.click, fn, inputs, outputs, api_name="predict")
+    ctx.light(text.submit, fn, inputs, outputs, api_name=False)
     for control in (mode, threshold):
-        ctx.model_event(control.change, fn, inputs, outputs, api_name=False, show_progress="hidden")
-    ctx.model_event(card_box.expand, card_endpoint(ctx.services), [ctx.lang, ctx.session_classifier], card,
+        ctx.light(control.change, fn, inputs, outputs, api_name=False, show_progress="hidden")
+    ctx.light(card_box.expand, card_endpoint(ctx.services), [ctx.lang, ctx.session_classifier], card,
                     api_name=False)
     return TabHandle(fields={"text": text, "mode": mode, "threshold": threshold}, run=(fn, inputs, outputs))

@@ -24,15 +24,17 @@ def free_port() -> int:
 
 def configure_queue(demo, max_size: int):
     """Up to ``max_size`` requests wait in line and see their place in the queue instead of timing out;
-    how many compute at once is set per concurrency group by the tabs (``--concurrency``)."""
+    how many compute at once is set per lane by the tabs (``components/core/lanes.py``)."""
     return demo.queue(default_concurrency_limit=None, max_size=max_size)
 
 
 def launch(services, max_size: int = 100, mcp: bool = False):
     """The app built on these Services with the CLI's queue settings, launched on a free loopback port;
     the caller closes it."""
+    from components.core.lanes import apply
     from components.ui.shell import build_demo, launch_options
 
+    apply(services.budget)  # the torch threads python app.py sets
     demo = configure_queue(build_demo(services), max_size=max_size)
     demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
                 **launch_options(demo, mcp=mcp))

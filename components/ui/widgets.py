@@ -1,15 +1,18 @@
-"""What every tab builds with: the tab context (services, language, model menu, the model
-concurrency group), the sentence-pair inputs, examples, and the CSV download of a table.
+"""What every tab builds with: the tab context (services, language, model menu, the lanes), the
+sentence-pair inputs, examples, and the CSV download of a table.
 
-Design decision: a tab wires every event that may run a model through ``TabContext.model_event``,
-which puts it into the one concurrency group whose limit is ``--concurrency``: Gradio limits
-concurrency per event function, so without the group each tab's functions would each run that
-many forward passes at once. The test in ``tests/test_concurrency.py`` finds every event whose
-function can reach ``Services`` and fails if one is outside the group.
+Design decision: a tab wires every event that may run a model through ``ctx.light`` (one forward
+and a figure) or ``ctx.heavy`` (seconds of work: it shows its place in the queue and a progress
+bar), which put it into that lane's concurrency group (``components/core/lanes.py``): Gradio limits
+concurrency per event function, so without the groups each tab's functions would each run that
+many models at once, and with one group a Predict would wait behind another student's Explain.
+``model_event`` is the light lane under its older name. ``tests/test_concurrency.py`` finds every
+event whose function can reach ``Services`` and fails if one is outside a lane.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,9 +21,7 @@ import gradio as gr
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 
-__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "csv_button", "examples", "sentence_pair"]
-
-MODEL_GROUP = "model"
+__all__ = ["PAIR_HEADERS", "TabContext", "TabHandle", "csv_button", "examples", "sentence_pair"]
 
 
 # Builds a CSV from a gr.Dataframe's value in the browser (no server round trip) and downloads it.
@@ -41,10 +42,11 @@ CSV_JS = """
 
 @dataclass
 class TabHandle:
-    """What a tab offers the shell for deep links: query parameter -> component, and the run event."""
+    """What a tab offers the shell for deep links: query parameter -> component, the run event and its lane."""
 
     fields: dict[str, gr.components.Component] = field(default_factory=dict)
     run: tuple[Callable, list, list] | None = None
+    lane: str = "light"  # "light" or "heavy": where the deep link's run goes
 
 
 @dataclass
@@ -57,10 +59,31 @@ class TabContext:
     lang: gr.State  # "en" or "zh" for this browser session
     session_classifier: gr.State  # this browser's live-trained classifier directory, or None
 
-    def model_event(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
-        """Wire an event that may run a model into the one concurrency group."""
-        return trigger(fn, inputs, outputs, concurrency_id=MODEL_GROUP,
-                       concurrency_limit=self.services.config.concurrency, **kwargs)
+    def light(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """Wire an event of one forward and a figure into the light lane: it computes holding one of the
+        lane's worker permits and waits only behind other light requests."""
+        if inspect.isgeneratorfunction(fn):
+            raise TypeError("a light event computes once; a generator belongs in the heavy lane")
+        lane = self.services.budget.light
+        return trigger(self.services.light_permits.wrap(fn), inputs, outputs, concurrency_id=lane.name,
+                       concurrency_limit=lane.slots, **kwargs)
+
+    model_event = light  # the name events were wired with before the lanes (a new lesson may still use it)
+
+    def heavy(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """Wire an event of seconds of work into the heavy lane: each slot a worker; the student sees their
+        place in the queue and the function's ``gr.Progress``."""
+        lane = self.services.budget.heavy
+        return trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots, **kwargs)
+
+    def training(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """Wire the live training run into its own group of one (it trains in a child process at nice 10)."""
+        lane = self.services.budget.training
+        return trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots, **kwargs)
+
+    def event(self, lane: str, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """``light`` or ``heavy`` by name (the shell wires deep links into the lane their tab names)."""
+        return {"light": self.light, "heavy": self.heavy}[lane](trigger, fn, inputs, outputs, **kwargs)
 
 
 PAIR_HEADERS = ["A", "B"]
