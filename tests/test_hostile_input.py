@@ -163,6 +163,11 @@ def test_attention_sentence_b(client, tiny_zh_dir, name):
         expect(result, name)
 
 
+@pytest.mark.parametrize("name", HOSTILE)
+def test_attention_bertviz_sentence_a(client, tiny_en_dir, name):
+    expect(outcome(client, HOSTILE[name], "", str(tiny_en_dir), 1, api_name="/attention_bertviz"), name)
+
+
 # --- /polysemy -------------------------------------------------------------------------------------------
 
 SENTENCES = "money | I paid the bank.\nriver | We sat on the river bank."

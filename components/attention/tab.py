@@ -1,10 +1,13 @@
 """The Attention tab: heatmaps of one head, the head mean, all heads and rollout, plus bertviz.
 
-Design decision: the Run button is the one API endpoint (``/attention``) and returns the
-figure, the note and the bertviz document; moving a slider, switching the view or hiding
-tokens only redraws the figure from the cached ``Analysis``, so a class exploring layers never
-waits for the model nor re-downloads the bertviz page. The bertviz views download as one
-standalone HTML file, built in the browser from the document it already holds.
+Design decision: the Run button (``/attention``) returns the figure and the note; moving a
+slider, switching the view or hiding tokens only redraws the figure from the cached
+``Analysis``, so a class exploring layers never waits for the model. The bertviz document (as
+costly to build as the forward itself: every weight quantised, deflated and escaped into an
+``srcdoc``) is built only while its accordion is open (``/attention_bertviz``: when it is
+opened, and after a Run while it stays open), never for the many students who do not look at
+it. The bertviz views download as one standalone HTML file, built in the browser from the
+document it already holds.
 """
 
 from __future__ import annotations
@@ -76,15 +79,32 @@ def render_view(analysis: Analysis, layer: float | None, head: float | None, vie
 def attention_endpoint(services: Services):
     @user_errors
     def attention(text: str, text_pair: str, model_name: str, layer: float, head: float, view: str,
-                  hide_special: bool, hide_punct: bool, lang: str = "en") -> tuple[go.Figure, str, str]:
+                  hide_special: bool, hide_punct: bool, lang: str = "en") -> tuple[go.Figure, str]:
         analysis = services.analysis(model_name, text, text_pair or None)
         show_warnings(analysis.warnings(), lang)
-        figure, note = render_view(analysis, layer, head, view, hide_special, hide_punct, lang)
-        layer_i, _ = _clamp(analysis, layer, head)
-        payload = shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, layer_i)
-        return figure, note, bertviz_html(payload, lang)
+        return render_view(analysis, layer, head, view, hide_special, hide_punct, lang)
 
     return attention
+
+
+def bertviz_endpoint(services: Services):
+    @user_errors
+    def attention_bertviz(text: str, text_pair: str, model_name: str, layer: float, lang: str = "en") -> str:
+        analysis = services.analysis(model_name, text, text_pair or None)
+        layer_i, _ = _clamp(analysis, layer, 0)
+        return bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, layer_i), lang)
+
+    return attention_bertviz
+
+
+def bertviz_if_open(services: Services):
+    """After a Run: the bertviz views again while their accordion is open, else nothing is sent."""
+    build = bertviz_endpoint(services)
+
+    def refresh_bertviz(is_open: bool, text: str, text_pair: str, model_name: str, layer: float, lang: str = "en"):
+        return build(text, text_pair, model_name, layer, lang) if is_open and (text or "").strip() else gr.skip()
+
+    return refresh_bertviz
 
 
 def redraw_endpoint(services: Services):
@@ -115,14 +135,22 @@ def build(ctx: TabContext) -> TabHandle:
     run = gr.Button(i18n("attn_run"), variant="primary")
     note = gr.Markdown(elem_id="attention-note")
     plot = gr.Plot(label=i18n("attn_plot"), elem_id="attention-plot")
-    bertviz = gr.HTML(label=i18n("attn_bertviz"), elem_id="attention-bertviz")
-    download = gr.Button(i18n("attn_download_html"), size="sm", elem_classes=["bl-download"],
-                         elem_id="bertviz-download")
+    with gr.Accordion(i18n("attn_bertviz"), open=False, elem_id="attention-bertviz-box") as bertviz_box:
+        bertviz = gr.HTML(elem_id="attention-bertviz")
+        download = gr.Button(i18n("attn_download_html"), size="sm", elem_classes=["bl-download"],
+                             elem_id="bertviz-download")
+    bertviz_open = gr.State(False)
     examples(EXAMPLES, [text, pair], i18n, headers=PAIR_HEADERS)
     inputs = [text, pair, ctx.model, layer, head, view, hide_special, hide_punct, ctx.lang]
     fn = attention_endpoint(ctx.services)
-    ctx.light(run.click, fn, inputs, [plot, note, bertviz], api_name="attention")
-    ctx.light(text.submit, fn, inputs, [plot, note, bertviz], api_name=False)
+    bertviz_inputs = [text, pair, ctx.model, layer, ctx.lang]
+    opened = bertviz_box.expand(lambda: True, None, bertviz_open, api_name=False, show_progress="hidden")
+    ctx.light(opened.then, bertviz_endpoint(ctx.services), bertviz_inputs, bertviz, api_name="attention_bertviz")
+    bertviz_box.collapse(lambda: False, None, bertviz_open, api_name=False, show_progress="hidden")
+    refresh = bertviz_if_open(ctx.services)
+    for trigger in (run.click, text.submit):
+        ran = ctx.light(trigger, fn, inputs, [plot, note], api_name="attention" if trigger == run.click else False)
+        ctx.light(ran.success, refresh, [bertviz_open, *bertviz_inputs], bertviz, api_name=False)
     redraw = redraw_endpoint(ctx.services)
     for control in (layer, head):
         ctx.light(control.release, redraw, inputs, [plot, note], api_name=False)
@@ -131,4 +159,4 @@ def build(ctx: TabContext) -> TabHandle:
     download.click(None, [bertviz], None, js=DOWNLOAD_JS)
     fields = {"text": text, "pair": pair, "layer": layer, "head": head, "view": view, "hide_special": hide_special,
               "hide_punct": hide_punct}
-    return TabHandle(fields=fields, run=(fn, inputs, [plot, note, bertviz]))
+    return TabHandle(fields=fields, run=(fn, inputs, [plot, note]))
