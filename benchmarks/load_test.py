@@ -289,11 +289,13 @@ def main() -> int:
     if not url:
         from components.cli.serve import warm_up
         from components.core.services import AppConfig, Services
+        from components.polysemy.projection import start_warm_up
         from components.ui.serving import launch
 
         services = Services(AppConfig(concurrency=args.concurrency))
         warm_up(services)
         demo = launch(services, max_size=400)
+        start_warm_up().join()  # python app.py prepares UMAP once the port is open; the class comes after
         url = demo.local_url
         context = multiprocessing.get_context("spawn")
         out = context.Queue()

@@ -44,6 +44,17 @@ def main_calls(heads_model: str = "minilm") -> dict[str, tuple]:
             "/fill_mask": (FILL, [], "", False, 5, 12, True, heads_model)}
 
 
+def other_calls() -> dict[str, tuple]:
+    """Every other lesson's endpoint once, with its example (what the app's peak memory must also hold)."""
+    from components.heads.compute import builtin_corpus
+
+    sentence_a = default_calls()["/attention"][0]
+    return {"/attention_bertviz": (sentence_a, "", "minilm", 5), "/heads": ("\n".join(builtin_corpus("en")), "minilm"),
+            "/explain_scan": (PREDICT_TEXT, "", "probability", "zero"), "/finetune_changes": ("shipped", PREDICT_TEXT),
+            "/next_sentence": ("The sun rose.", "The sky grew brighter.", "minilm"),
+            "/masking_recipe": (FILL, 0, True, "minilm")}
+
+
 def endpoint_functions(services) -> dict[str, Callable]:
     from components.attention.tab import attention_endpoint
     from components.explain.tab import explain_endpoint

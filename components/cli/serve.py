@@ -1,8 +1,10 @@
 """``python app.py [serve]``: warm the models, then serve the app.
 
-Design decision: warm before listening. The default model, the classifier and UMAP's compiled
-kernels (cached on disk after the first start) are loaded before the port opens, so the first
-student's first request is as fast as any other and "ready" means ready. Every request that runs
+Design decision: warm before listening, for the light lessons. The default model, the classifier
+and plotly's figure code are loaded before the port opens, so the first student's first request is
+as fast as any other and "ready" means ready; UMAP (Polysemy, a heavy lesson) is warmed in the
+background once the port is open (its kernels compiled in a child process the first time:
+``components/polysemy/projection.py``), and Polysemy's first request waits for it with a note. Every request that runs
 a model is in a lane (``components/core/lanes.py``): ``--concurrency`` workers in all, half light and
 half heavy, each running torch on ``cores / concurrency`` threads: oversubscribed threads made one
 short forward pass 100x slower under load on 2 cores.
@@ -19,19 +21,19 @@ log = logging.getLogger("bertlens")
 
 
 def warm_up(services) -> None:
-    """Load the default model and the classifier, and compile UMAP, before the port opens."""
+    """Load the default model and the classifier, and plotly's figure code, before the port opens."""
     from components.core.classifier import predict_texts
-    from components.polysemy.projection import warm_up as warm_projection
 
     started = time.perf_counter()
     for what, step in (("model", lambda: services.analysis(None, "Warming up BERT Lens.")),
                        ("classifier", lambda: predict_texts(services.classifier(), ["Warming up BERT Lens."])),
-                       ("figures", warm_figures), ("UMAP", warm_projection)):
+                       ("figures", warm_figures)):
         try:
             step()
         except ValueError as exc:
             log.warning("warm-up: %s not available: %s", what, exc)
-    log.warning("BERT Lens ready (models loaded, UMAP compiled) in %.1fs", time.perf_counter() - started)
+    log.warning("BERT Lens ready (light lessons warm) in %.1fs; UMAP is prepared in the background",
+                time.perf_counter() - started)
 
 
 def warm_figures() -> None:
@@ -49,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from components.core.lanes import apply
     from components.core.models import PRESETS
     from components.core.services import AppConfig, Services
+    from components.polysemy.projection import start_warm_up
     from components.ui.serving import configure_queue
     from components.ui.shell import build_demo, launch_options
 
@@ -63,7 +66,11 @@ def run(args: argparse.Namespace) -> int:
         warm_up(services)
     from components.ui.mcp import mcp_enabled
 
-    demo.launch(server_name=args.host, server_port=args.port, **launch_options(demo, mcp=mcp_enabled(args.mcp)))
+    demo.launch(server_name=args.host, server_port=args.port, prevent_thread_lock=True,
+                **launch_options(demo, mcp=mcp_enabled(args.mcp)))
+    if config.warm_up:
+        start_warm_up()  # UMAP, once the port is open
+    demo.block_thread()
     return 0
 
 

@@ -15,6 +15,7 @@ import gradio as gr
 from components.core.messages import Msg, UserError, t
 from components.core.services import Services
 from components.core.text import MAX_CHARS
+from components.polysemy import projection
 from components.polysemy.sentences import MAX_TARGET, clean_target, parse_span
 from components.polysemy.sets import DEFAULT_SET, builtin_sets, set_text_language
 from components.polysemy.study import study
@@ -43,6 +44,9 @@ def polysemy_endpoint(services: Services):
     @user_errors
     def polysemy(set_key: str, sentences: str, target: str, span: str, encoder: str, layer: float,
                  model_name: str, lang: str = "en", progress=PROGRESS):
+        if projection.warming():  # the first request after a start: UMAP is still being prepared
+            progress(0, desc=t("poly_warming", lang))
+            projection.wait_warm()
         progress(0, desc=t("poly_progress", lang))
         target = clean_target(target)
         model, tuned = _encoder(services, model_name, encoder, lang)
