@@ -308,10 +308,12 @@ def main() -> int:
     print(report.table())
     record = {**asdict(report), "summary": report.summary()}
     if demo is not None:
+        from components.core.analysis import forwards_by_batch_size
         from components.core.models import load_counts
 
         record["weights_loaded"] = dict(load_counts)  # reads of each model's weights in the app's process
-        print("weights loaded:", record["weights_loaded"])
+        record["forwards_by_batch_size"] = forwards_by_batch_size()
+        print("weights loaded:", record["weights_loaded"], "forwards by batch size:", record["forwards_by_batch_size"])
     from benchmarks.common import result_path
 
     (args.json or result_path(f"load_{args.mode}" if args.mode != "every" else "load")).write_text(

@@ -29,8 +29,8 @@ from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
 from components.core.text import MAX_CHARS, clean_text, normalize_text
 
-__all__ = ["MAX_CHARS", "Analysis", "analyze", "char_span_to_tokens", "clean_text", "is_chinese", "normalize_text",
-           "pool_span", "require_language"]
+__all__ = ["MAX_CHARS", "Analysis", "analyze", "char_span_to_tokens", "clean_text", "forwards_by_batch_size",
+           "is_chinese", "normalize_text", "pool_span", "require_language"]
 
 
 DETAILS = ("full", "logits", "tokens")
@@ -200,6 +200,11 @@ def _admit(items: list[tuple[LoadedModel, _Prepared]], item: tuple[LoadedModel, 
 MAX_ROWS = 32
 MAX_AREA = 512 * 512  # a batch never pads to more attention cells than one 512-token input has
 _batches: Batcher[tuple[LoadedModel, _Prepared], tuple] = Batcher(_forward, _admit)
+
+
+def forwards_by_batch_size() -> dict[int, int]:
+    """{rows: how many forwards ran with that many requests in them} since the process started."""
+    return dict(sorted(_batches.sizes.items()))
 
 
 def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detail: str) -> Analysis:
