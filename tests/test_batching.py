@@ -144,3 +144,22 @@ def test_a_failing_batch_fails_every_member_and_leaves_none_waiting():
     for thread in threads:
         thread.join(timeout=10)
     assert errors == ["boom"] * 4 and not any(thread.is_alive() for thread in threads)
+
+
+def test_many_texts_of_one_model_run_as_one_padded_forward_equal_to_each_alone(minilm, monkeypatch):
+    from components.core.analysis import analyze_many
+
+    texts = ["the bank raised rates", "we sat on the river bank and watched the fish", "bank", "the bank"]
+    clear_all()
+    alone = [analyze(minilm, t) for t in texts]
+    clear_all()
+    forwards = []
+    original = analysis_mod._forward
+    monkeypatch.setattr(analysis_mod, "_forward", lambda key, items: forwards.append(len(items)) or original(key, items))
+    many = analyze_many(minilm, texts)
+    assert forwards == [len(texts)]
+    for one, batched in zip(alone, many):
+        assert batched.tokens == one.tokens and batched.detail == "full"
+        assert float(np.abs(batched.hidden_states - one.hidden_states).max()) <= 1e-5
+    assert [analyze(minilm, t) for t in texts] == many  # kept in the one cache: analyze finds them
+    assert analyze_many(minilm, texts) == many and forwards == [len(texts)]  # nothing runs twice

@@ -29,8 +29,8 @@ from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
 from components.core.text import MAX_CHARS, clean_text, normalize_text
 
-__all__ = ["MAX_CHARS", "Analysis", "analyze", "char_span_to_tokens", "clean_text", "forwards_by_batch_size",
-           "is_chinese", "normalize_text", "pool_span", "require_language"]
+__all__ = ["MAX_CHARS", "Analysis", "analyze", "analyze_many", "char_span_to_tokens", "clean_text",
+           "forwards_by_batch_size", "is_chinese", "normalize_text", "pool_span", "require_language"]
 
 
 DETAILS = ("full", "logits", "tokens")
@@ -210,9 +210,37 @@ def forwards_by_batch_size() -> dict[int, int]:
 def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detail: str) -> Analysis:
     """Tokenize and check here; the forward is shared with concurrent requests on the same model."""
     p = _prepare(model, text, text_pair, limit)
-    logits = attentions = hidden = None
-    if detail != "tokens":
-        logits, attentions, hidden = _batches.submit((model.name, detail), (model, p))
+    outputs = _batches.submit((model.name, detail), (model, p)) if detail != "tokens" else (None, None, None)
+    return _assemble(model, p, outputs, detail)
+
+
+def analyze_many(model: LoadedModel, texts: list[str]) -> list[Analysis]:
+    """``analyze`` (full detail) of many single texts on one model: the ones not cached run as padded batches
+    (Polysemy's sentences and anchor words: one forward instead of twenty). Not single flight: a text another
+    request computes at the same moment is computed twice, to the same result."""
+    found: dict[str, Analysis] = {}
+    missing: list[tuple[str, tuple, _Prepared]] = []
+    for text in dict.fromkeys(texts):
+        clean = clean_text(text)
+        require_language(model, clean)
+        key = (model.name, clean, None, model.max_length, "full")
+        cached = _analyses.get(key)
+        if cached is not None:
+            found[text] = cached
+        else:
+            missing.append((text, key, _prepare(model, clean, None, model.max_length)))
+    while missing:
+        batch = [missing.pop(0)]
+        while missing and _admit([(model, p) for *_, p in batch], (model, missing[0][2])):
+            batch.append(missing.pop(0))
+        for (text, key, p), outputs in zip(batch, _forward((model.name, "full"), [(model, p) for *_, p in batch])):
+            found[text] = _analyses.put(key, _assemble(model, p, outputs, "full"))
+    return [found[text] for text in texts]
+
+
+def _assemble(model: LoadedModel, p: _Prepared, outputs: tuple, detail: str) -> Analysis:
+    logits, attentions, hidden = outputs
+    text, text_pair, limit = p.text, p.text_pair, p.limit
     tok = model.tokenizer
     unknown = np.array(p.ids) == tok.unk_token_id
     for arr in (attentions, hidden, p.special, p.segments, logits, unknown):
