@@ -68,6 +68,8 @@ BENCHMARKS: dict[str, Benchmark] = {
                                (), ("--budget", "64", "--memory-runs", "1", "--predict-calls", "2"), "8"),
     "heads": Benchmark("heads_bench", "heads", "head roles over the built-in corpus: sentences/s vs a batched "
                        "forward; the cached second call", (), ("--quick",), "3"),
+    "layer": Benchmark("layer_bench", "layer", "inside a layer: one /layer request vs a raw forward (64 tokens); "
+                       "512 tokens answered", (), ("--quick",), "1"),
     "evaluate": Benchmark("evaluate_bench", "evaluate", "per-label evaluation of uploaded rows: rows/s vs a raw "
                           "batched forward (5,000 rows)", (), ("--quick",), "5"),
     "summary": Benchmark("run_all", "summary",

@@ -46,6 +46,7 @@ CALLS: dict[str, tuple] = {
     "/attention": ("The animal didn't cross the street because it was too tired.", "", "minilm", 5, 0, "mean",
                    False, False),
     "/tokens": ("The bank raised interest rates.", "", "minilm"),
+    "/layer": ("The animal didn't cross the street because it was too tired.", "", "minilm", 4, 2, 10, True, -1),
     "/polysemy": ("bank", None, "bank", "", "base", 6, "minilm"),  # None: the built-in bank sentences
 }
 EXPLAIN = ("", "ig", "probability", 32, False, "", "zero")  # label, method, output, IG steps, words, heads, mode
@@ -84,7 +85,7 @@ def light_call(endpoint: str, text: str) -> tuple:
         return (text, "tuned", 0.5)
     if endpoint == "/tokens":
         return (text, "", "minilm")
-    return (text, "", "minilm", 5, 0, "mean", False, False)
+    return (text, "", "minilm", 5, 1, "mean", False, False)
 
 
 def own_polysemy_set(student: int) -> tuple:

@@ -15,7 +15,7 @@ def test_app_answers_http_200(app_server):
 
 def test_named_endpoints_exist(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert {"/predict", "/attention", "/tokens", "/polysemy"} <= names
+    assert {"/predict", "/attention", "/layer", "/tokens", "/polysemy"} <= names
 
 
 def test_tokens_endpoint_returns_real_minilm_tokens(client):

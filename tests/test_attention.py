@@ -13,6 +13,7 @@ from components.attention.bertviz import bertviz_document, bertviz_html, safe_js
 from components.attention.compute import attention_view, hide, is_punctuation, keep_mask, rollout, select
 from components.attention.figures import attention_figure
 from components.core.analysis import analyze
+from components.core.messages import UserError
 
 XSS = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
@@ -58,8 +59,9 @@ def test_shapes_of_mean_and_grid(pair):
     n = pair.n_tokens
     assert select(pair.attentions, "grid", 0).shape == (pair.n_heads, n, n)
     np.testing.assert_allclose(select(pair.attentions, "mean", 0), pair.attentions[0].mean(axis=0))
-    with pytest.raises(ValueError, match="Layer 99"):
-        select(pair.attentions, "head", 99)
+    with pytest.raises(UserError) as caught:
+        select(pair.attentions, "head", 99)  # array index 99: layer 100, as the student counts
+    assert caught.value.msg.key == "attn_no_layer" and caught.value.msg.params == {"layer": 100, "last": pair.n_layers}
 
 
 def test_hiding_everything_says_how_to_fix_it():
@@ -178,9 +180,12 @@ def test_payload_keeps_8_bit_levels_compressed_and_bounds_long_inputs():
     sent = json.loads(re.search(r"id='bl-data'>(.*?)</script>", document, re.S).group(1))["weights"]
     assert zlib.decompress(base64.b64decode(sent)) == full.weights  # what the page inflates is what we shaped
     window = shape_payload(att, tuple("abcdefghij"), np.zeros(10), layer=3, max_weights=2 * 200)
-    assert window.layers == (2, 3) and "layers 2–3" in str(window.notice)
+    # array indices (2, 3) are layers 3-4 as the student counts them
+    assert window.layers == (2, 3) and window.notice.key == "bv_notice_layers"
+    assert window.notice.params == {"first": 3, "last": 4, "n": 4}
     prefix = shape_payload(att, tuple("abcdefghij"), np.zeros(10), layer=3, max_weights=50)
-    assert prefix.layers == (3,) and len(prefix.tokens) == 5 and "first 5" in str(prefix.notice)
+    assert prefix.layers == (3,) and len(prefix.tokens) == 5 and prefix.notice.key == "bv_notice_tokens"
+    assert prefix.notice.params == {"layer": 4, "kept": 5, "n": 10}
 
 
 @pytest.mark.minilm
@@ -190,3 +195,39 @@ def test_bertviz_html_for_128_tokens_on_minilm_is_under_1_5_mb(minilm):
     assert analysis.n_tokens == 128
     fragment = bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, 0))
     assert len(fragment.encode()) < 1_500_000
+
+
+def test_bertviz_labels_count_from_1_in_the_readers_language():
+    """bertviz's own scripts print 0-based layer/head numbers and English axis titles; ours are patched as
+    they are served. The control: bertviz's original source holds each line we rewrite."""
+    import base64
+    import zlib
+
+    from components.attention.bertviz import PATCHES, _read, _scripts_packed
+
+    for name, patches in PATCHES.items():
+        source = _read("bertviz", name)
+        for old, _new in patches:
+            assert source.count(old) == 1  # control: the original would print the unpatched label
+    served = "\n".join(json.loads(zlib.decompress(base64.b64decode(_scripts_packed()))))
+    assert '.text("Layers")' not in served and ".text(BL.labels.layers)" in served
+    assert ".val(layer).text(layer + 1)" in served
+    payload = shape_payload(np.full((2, 2, 3, 3), 1 / 3), ("[CLS]", "a", "[SEP]"), np.zeros(3), layer=0)
+    data = json.loads(re.search(r"id='bl-data'>(.*?)</script>", bertviz_document(payload, "zh"), re.S).group(1))
+    assert data["labels"] == {"layers": "层", "heads": "注意力头", "detail": "第 %L 层，第 %H 个头"}
+
+
+@pytest.mark.minilm
+def test_a_512_token_heatmap_labels_every_kth_token_so_each_label_can_be_read(minilm):
+    from components.core.figures import MAX_TICKS
+
+    text = " ".join(["students"] + ["read", "the", "long", "story", "aloud", "together"] * 90)
+    analysis = analyze(minilm, text, max_length=512)
+    assert analysis.n_tokens == 512
+    fig = attention_figure(attention_view(analysis, "mean", 0), "t", "en")
+    ticks = list(fig.layout.xaxis.tickvals)
+    assert 32 <= len(ticks) <= MAX_TICKS and ticks[0] == 0 and len(set(np.diff(ticks))) == 1
+    assert fig.layout.xaxis.ticktext[1] == f"{ticks[1]} {analysis.tokens[ticks[1]]}"  # numbered by position
+    short = attention_figure(attention_view(analyze(minilm, "The cat sat."), "mean", 0), "t", "en")
+    assert len(short.layout.xaxis.tickvals) == 6  # the control: a short input labels every token
+    assert list(short.layout.xaxis.ticktext) == ["[CLS]", "the", "cat", "sat", ".", "[SEP]"]

@@ -155,7 +155,8 @@ def test_many_texts_of_one_model_run_as_one_padded_forward_equal_to_each_alone(m
     clear_all()
     forwards = []
     original = analysis_mod._forward
-    monkeypatch.setattr(analysis_mod, "_forward", lambda key, items: forwards.append(len(items)) or original(key, items))
+    monkeypatch.setattr(analysis_mod, "_forward",
+                        lambda key, items: forwards.append(len(items)) or original(key, items))
     many = analyze_many(minilm, texts)
     assert forwards == [len(texts)]
     for one, batched in zip(alone, many):

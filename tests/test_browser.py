@@ -320,10 +320,129 @@ def test_attention_draws_a_heatmap_and_both_bertviz_views_offline(page):
     assert_clean(page, "Attention tab")
 
 
-def test_projector_mode_enlarges_the_text(page):
-    size = "() => parseFloat(getComputedStyle(document.querySelector('.prose')).fontSize)"
-    before = page.evaluate(size)
-    page.locator("#projector-toggle input[type=checkbox]").check()
-    page.wait_for_function("() => document.body.classList.contains('projector')", timeout=TIMEOUT)
-    screenshot(page, "projector")
-    assert page.evaluate(size) > before
+PROJECTOR_SIZES = """(sel) => { const out = {}; for (const [k, s] of Object.entries(sel)) {
+    const e = document.querySelector(s); out[k] = e ? parseFloat(getComputedStyle(e).fontSize) : null; }
+  const gd = document.querySelector('#attention-plot .js-plotly-plot')._fullLayout;
+  Object.assign(out, {plot: gd.font.size, plot_title: gd.title.font.size, plot_ticks: gd.xaxis.tickfont.size,
+                      plot_hover: gd.hoverlabel.font.size});
+  out.bertviz = parseFloat(getComputedStyle(document.querySelector('iframe[title^=bertviz]')).zoom);
+  return out; }"""
+READ_IN_CLASS = {"tab": "button[role=tab]", "choice": "#attention-view label span",
+                 "label": "#attention-text label span", "info": "#attention-layer .info-text",
+                 "note": "#tab-attention .prose p", "box": "#attention-text textarea",
+                 "button": "#tab-attention button.primary", "table": "#tab-attention table td",
+                 "toggle": "#projector-toggle label span"}
+
+
+def test_projector_mode_enlarges_everything_a_class_reads_and_is_remembered(playwright_session, app_server, tmp_path):
+    """Every text a class reads at least 1.5x: the page's own (tab names, choices, labels, info lines, notes,
+    tables, buttons), the figures' (fonts, titles, ticks, hover labels) and the bertviz views. Switching it off
+    is the control: every size returns to what it was. Remembered on reload and carried by a link."""
+    context, page = open_app(playwright_session, app_server, tmp_path / "projector")
+    try:
+        panel = open_tab(page, "attention")
+        run_and_wait(page, panel)
+        before = page.evaluate(PROJECTOR_SIZES, READ_IN_CLASS)
+        page.locator("#projector-toggle input[type=checkbox]").check()
+        page.wait_for_function("() => document.querySelector('#attention-plot .js-plotly-plot')._fullLayout.font.size"
+                               " > 20", timeout=TIMEOUT)
+        page.wait_for_timeout(1000)  # buttons ease their size in
+        after = page.evaluate(PROJECTOR_SIZES, READ_IN_CLASS)
+        shot = screenshot(page, "projector-attention")
+        small = {k: (before[k], after[k]) for k in before if not after[k] >= 1.5 * before[k] - 0.01}
+        assert small == {}, shot
+        page.locator("#projector-toggle input[type=checkbox]").uncheck()  # the control: back to the page's sizes
+        page.wait_for_function("() => document.querySelector('#attention-plot .js-plotly-plot')._fullLayout.font.size"
+                               " < 20", timeout=TIMEOUT)
+        page.wait_for_timeout(1000)
+        assert page.evaluate(PROJECTOR_SIZES, READ_IN_CLASS) == before
+        page.locator("#projector-toggle input[type=checkbox]").check()
+        page.reload(wait_until="load")
+        page.wait_for_function("() => document.body.classList.contains('projector') && "
+                               "document.querySelector('#projector-toggle input').checked", timeout=TIMEOUT)
+        page.locator("#copy-link").click()
+        page.wait_for_function("() => document.querySelector('#view-link textarea, #view-link input').value",
+                               timeout=TIMEOUT)
+        assert "projector=1" in page.locator("#view-link textarea, #view-link input").first.input_value()
+    finally:
+        context.close()
+    context, page = open_app(playwright_session, app_server, tmp_path / "linked", query="?projector=1")
+    try:  # a fresh browser, nothing remembered: the link alone turns it on
+        page.wait_for_function("() => document.body.classList.contains('projector') && "
+                               "document.querySelector('#projector-toggle input').checked", timeout=TIMEOUT)
+    finally:
+        context.close()
+
+
+def slider_range(page, elem_id: str) -> tuple[str, str, str]:
+    box = page.locator(f"#{elem_id} input[type=range]")
+    value = page.locator(f"#{elem_id} input[type=number]").input_value()
+    return box.get_attribute("min"), box.get_attribute("max"), value
+
+
+def choose_model(page, name: str) -> None:
+    menu = page.locator("#model-menu input")
+    menu.click()
+    page.locator("ul[role=listbox] li", has_text=name).first.click()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_layer_and_head_sliders_follow_the_model_at_load_and_after_a_switch(playwright_session, app_server, tmp_path,
+                                                                            tiny_en_dir, locale):
+    """minilm has 6 layers of 12 heads, the tiny test model 2 of 4: every layer/head slider's range is the
+    menu model's own, before any run and after a switch, and a value beyond it is brought back."""
+    context, page = open_app(playwright_session, app_server, tmp_path / locale, locale)
+    try:
+        open_tab(page, "polysemy")
+        assert slider_range(page, "polysemy-layer")[:2] == ("0", "6")  # hidden states: 0 is the embedding output
+        open_tab(page, "pretraining")
+        assert slider_range(page, "pretraining-layer") == ("1", "6", "6")
+        open_tab(page, "attention")
+        assert slider_range(page, "attention-layer") == ("1", "6", "3")
+        assert slider_range(page, "attention-head")[:2] == ("1", "12")
+        set_slider(page, "attention-head", 9)
+        choose_model(page, str(tiny_en_dir))
+        page.wait_for_function("() => document.querySelector('#attention-layer input[type=range]').max === '2'",
+                               timeout=TIMEOUT)
+        shot = screenshot(page, f"{locale}-sliders-tiny")
+        assert slider_range(page, "attention-layer") == ("1", "2", "2"), shot
+        assert slider_range(page, "attention-head") == ("1", "4", "4"), shot
+        open_tab(page, "polysemy")
+        assert slider_range(page, "polysemy-layer")[:2] == ("0", "2"), shot
+        open_tab(page, "pretraining")
+        assert slider_range(page, "pretraining-layer")[:2] == ("1", "2"), shot
+        open_tab(page, "attention")
+        choose_model(page, "minilm")
+        page.wait_for_function("() => document.querySelector('#attention-layer input[type=range]').max === '6'",
+                               timeout=TIMEOUT)
+        assert slider_range(page, "attention-head")[:2] == ("1", "12")
+    finally:
+        context.close()
+
+
+def test_a_link_to_layer_9_on_minilm_opens_layer_6_and_says_so(playwright_session, app_server, tmp_path):
+    context, page = open_app(playwright_session, app_server, tmp_path / "link9",
+                             query="?tab=attention&text=The+cat+sat.&layer=9&head=2&view=head")
+    try:
+        page.locator("#attention-plot .heatmaplayer").wait_for(timeout=TIMEOUT)
+        shot = screenshot(page, "link-layer-9")
+        assert slider_range(page, "attention-layer") == ("1", "6", "6"), shot
+        assert page.locator("#attention-plot .gtitle").text_content() == "minilm: layer 6, head 2", shot
+        assert "minilm has no layer 9" in page.locator(".toast-body").first.inner_text(), shot
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("tab_id, box, result", [("predict", "#predict-text textarea", "#predict-plot .main-svg"),
+                                                 ("attention", "#attention-text textarea", "#attention-plot .main-svg"),
+                                                 ("tokens", "#tokens-text textarea", "#tokens-plot .main-svg")])
+def test_an_error_after_a_success_clears_the_previous_sentences_results(page, tab_id, box, result):
+    panel = open_tab(page, tab_id)
+    run_and_wait(page, panel)
+    page.locator(result).first.wait_for(timeout=TIMEOUT)  # the control: the first sentence's figure is on screen
+    page.locator(box).fill("   ")
+    run_and_wait(page, panel)  # the error's toast appears (and closes by itself a few seconds later)
+    page.wait_for_function(f"() => !document.querySelector('{result}')", timeout=TIMEOUT)
+    shot = screenshot(page, f"{tab_id}-error-clears")
+    assert page.locator(result).count() == 0, shot
+    assert page.locator(f"#tab-{tab_id} input, #tab-{tab_id} textarea").count() > 0, shot  # controls stay controls

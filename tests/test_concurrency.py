@@ -89,16 +89,16 @@ def test_every_model_running_event_is_in_a_lane(demo, services):
 def test_the_app_has_model_events_in_every_lesson(demo):
     """The check above looks at something: each lesson's run endpoint reaches Services."""
     names = {fn.api_name for fn in demo.fns.values() if reaches_services(fn.fn)}
-    assert {"predict", "attention", "tokens", "heads", "evaluate", "polysemy", "explain"} <= names
+    assert {"predict", "attention", "layer", "tokens", "heads", "evaluate", "polysemy", "explain"} <= names
 
 
 def test_light_views_and_heavy_ones_are_in_their_lanes(demo, services):
     lane = {fn.api_name: fn.concurrency_id for fn in demo.fns.values() if fn.api_name}
     light, heavy = services.budget.light.name, services.budget.heavy.name
-    assert {lane[n] for n in ("predict", "tokens", "attention", "fill_mask", "next_sentence", "masking_recipe")} \
-        == {light}
-    assert {lane[n] for n in ("polysemy", "explain", "explain_scan", "explain_heads", "heads", "evaluate",
-                              "finetune_changes")} == {heavy}
+    assert {lane[n] for n in ("predict", "tokens", "attention", "attention_bertviz", "fill_mask", "next_sentence",
+                              "masking_recipe", "layer")} == {light}
+    assert {lane[n] for n in ("polysemy", "explain", "explain_compare", "explain_scan", "explain_heads", "heads",
+                              "evaluate", "finetune_changes")} == {heavy}
     assert lane["train"] == services.budget.training.name
 
 

@@ -109,7 +109,8 @@ def test_token_cosines_and_figures(toy_runs):  # noqa: F811
     assert tokens[0] == "[CLS]" and cos.shape == (3, len(tokens)) and notes == []
     np.testing.assert_allclose(cos[0], 1.0, atol=1e-5)
     found = compare(clf)
-    assert list(cka_figure(found, "en").data[0].x) == ["emb.", "0", "1"]
+    assert list(cka_figure(found, "en").data[0].x) == ["emb.", "1", "2"]  # outputs of layers 1 and 2
+    assert list(js_figure(found, "en").data[0].x) == [1, 2, 3, 4] and list(js_figure(found, "en").data[0].y) == [1, 2]
     assert list(cka_figure(found, "zh").data[0].x)[0] == "嵌入"
     assert np.array(js_figure(found, "en").data[0].z).shape == (2, 4)
     heat = cosine_figure(tokens, cos, "en", "the bank of the river")

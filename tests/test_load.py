@@ -28,7 +28,7 @@ def test_thirty_concurrent_sessions_get_answers_and_share_one_copy_of_the_weight
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["errors"] == [], done.stderr[-3000:]
     assert {endpoint: len(v) for endpoint, v in report["latencies"].items()} == {
-        "/predict": 60, "/attention": 60, "/tokens": 60, "/polysemy": 60}
+        "/predict": 60, "/attention": 60, "/layer": 60, "/tokens": 60, "/polysemy": 60}
     assert report["weights_loaded"]["minilm"] == 1  # thirty sessions, one read of the weights
     assert done.returncode == 0
 

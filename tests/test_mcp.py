@@ -9,7 +9,7 @@ import pytest
 
 from components.ui.mcp import TOOLS, describe_tools, mcp_enabled
 
-LESSON_TOOLS = {"predict", "explain", "attention", "tokens", "polysemy", "fill_mask", "next_sentence"}
+LESSON_TOOLS = {"predict", "explain", "attention", "layer", "tokens", "polysemy", "fill_mask", "next_sentence"}
 
 
 @pytest.fixture(scope="module")

@@ -67,7 +67,7 @@ def test_every_key_in_the_texts_files_is_used():
 
 def test_each_lesson_keeps_its_texts_beside_it_and_no_module_registers_any():
     folders = {path.parent.name for path in texts_files()}
-    assert {"core", "ui", "predict", "explain", "attention", "heads", "tokens", "polysemy", "pretraining",
+    assert {"core", "ui", "predict", "explain", "attention", "layer", "heads", "tokens", "polysemy", "pretraining",
             "finetune", "evaluate"} <= folders
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "components").rglob("*.py"))
     assert "register({" not in sources and "import messages  # noqa" not in sources
@@ -111,3 +111,35 @@ def test_errors_render_in_both_languages_and_quote_user_text_escaped():
     assert "文本" in error.render("zh") and "empty" not in error.render("zh")
     assert render(Msg("shell_link_ignored", name="<b>x</b>", why=Msg("shell_link_unknown")), "en",
                   escape=lambda s: s.replace("<", "&lt;")).count("&lt;") == 2
+
+
+def test_about_names_every_lesson_of_the_app_and_the_numbering_in_both_languages():
+    import importlib
+
+    from components.ui.shell import LESSONS
+
+    titles = [importlib.import_module(f"components.{name}.tab").TITLE for name in LESSONS]
+    for lang in ("en", "zh"):
+        about = render(Msg("about_md"), lang)
+        missing = [render(Msg(title), lang) for title in titles if f"**{render(Msg(title), lang)}**" not in about]
+        assert missing == [], lang
+        assert ("**Numbering.**" if lang == "en" else "**编号。**") in about
+    assert "**Attention**" in render(Msg("about_md"), "en")  # control: the check reads lesson names as written
+
+
+CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]"
+ASCII_NEXT_TO_CJK = re.compile(rf"{CJK}[,:()]|[,:()]{CJK}|{CJK} [,:()]")
+
+
+def ascii_punctuation_next_to_chinese(text: str) -> list[str]:
+    """ASCII , : ( ) beside a Chinese character, outside code, {placeholders}, formulas written as function
+    calls (f(文本), LayerNorm(和)) and the span syntax a student types (起:止)."""
+    prose = re.sub(r"`[^`]*`|\{[^}]*\}|[A-Za-z]+\([^()]*\)|起:止", "X", text)
+    return ASCII_NEXT_TO_CJK.findall(prose)
+
+
+def test_chinese_texts_use_chinese_punctuation_beside_chinese_characters():
+    assert ascii_punctuation_next_to_chinese("需要下载, 能做填空") and ascii_punctuation_next_to_chinese("说明(见下)")
+    assert not ascii_punctuation_next_to_chinese("需要下载，能做填空；f(文本) = {value}，写成 起:止")  # controls
+    wrong = {key: zh for key, (_en, zh) in all_messages().items() if ascii_punctuation_next_to_chinese(zh)}
+    assert wrong == {}

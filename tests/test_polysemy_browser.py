@@ -159,3 +159,23 @@ def test_markup_in_the_target_sense_and_sentences_stays_text(page):
                   "document.querySelector('#polysemy-note').appendChild(d); }", payload_sense)
     page.wait_for_timeout(1_000)
     assert page.locator("#polysemy-note img").count() == 1 and page.watch.injected
+
+
+def test_opening_and_closing_the_set_menu_keeps_the_students_own_sentences(page):
+    """Only a choice in the menu replaces the box; the control: choosing a set does replace it."""
+    page.locator("#tab-polysemy-button").click()
+    box = page.locator("#polysemy-sentences textarea")
+    own = "river | We sat on the bank of the river.\nmoney | The bank lent us money."
+    box.fill(own)
+    box.blur()
+    menu = page.locator("#polysemy-set input")
+    menu.click()
+    page.locator("ul[role=listbox]").wait_for(timeout=TIMEOUT)
+    page.keyboard.press("Escape")
+    page.locator("#polysemy-target textarea, #polysemy-target input").first.click()  # focus leaves, no choice
+    page.wait_for_timeout(1_500)
+    assert box.input_value() == own
+    menu.click()
+    page.locator("ul[role=listbox] li").nth(1).click()
+    page.wait_for_function("(own) => document.querySelector('#polysemy-sentences textarea').value !== own", arg=own,
+                           timeout=TIMEOUT)

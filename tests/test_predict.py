@@ -79,3 +79,19 @@ def test_predict_and_evaluate_read_a_long_text_the_same_way(shipped):
     pred = predict_text(shipped, text)
     assert pred.n_tokens == shipped.max_length == 64
     np.testing.assert_allclose(pred.probs, predict_texts(shipped, [text])[0], atol=1e-5)
+
+
+def test_the_classifier_card_reads_in_chinese_from_the_classifiers_own_record():
+    """The English card is written by `train`; a Chinese page gets its content (what it is, data, training,
+    per-label test scores) from classifier.json, with no English sentence (the control: the English page
+    shows the English card)."""
+    from components.core.classifier import load_classifier
+    from components.predict.view import metrics_markdown
+    from tests.browser import english_sentences
+
+    classifier = load_classifier(None)
+    zh = metrics_markdown(classifier, "zh")
+    gratitude = classifier.metrics["test"]["per_label"]["gratitude"]["f1"]
+    assert "| 感激 | " in zh and f"{gratitude:.3f}" in zh and f"{classifier.info['data']['n_train']:,}" in zh
+    assert english_sentences(zh) == []
+    assert english_sentences(metrics_markdown(classifier, "en"))  # control: the detector reads the English card

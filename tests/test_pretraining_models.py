@@ -42,14 +42,24 @@ def test_minilm_has_no_heads_and_the_menu_does_not_say_it_fills_in(minilm, empty
 
 
 @pytest.mark.minilm
-def test_minilm_alone_predicts_nothing_and_says_how_to_get_heads(minilm, empty_hf_cache):
+def test_minilm_alone_predicts_nothing_and_tells_the_teacher_the_model_of_the_class_language(minilm, empty_hf_cache):
+    """The student reads which models have the heads; the teacher's folded note names the one to fetch: the
+    page's language for English text (bert-base-uncased, bert-base-chinese on a Chinese page), Chinese for
+    Chinese text whatever the page."""
+    from components.core.text import teacher_details
+
     choice = choose_model(Services(AppConfig(models=tuple(PRESETS))), "minilm", "mlm", "The [MASK] sat.")
     assert choice.model is None and choice.asked is minilm
-    line = render(choice.note, "en")
-    assert "minilm has no pre-training heads" in line and "bert-base-uncased" in line and "bert-base-chinese" in line
-    assert "python app.py prefetch bert-base-uncased" in line and "HF_ENDPOINT" in line
+    assert choice.note.key == "pre_pointer" and "bert-base-chinese" in choice.note.params["models"]
+    teacher = choice.note.params["teacher"]
+    assert teacher.key == "model_fetch_hint"
+    assert "prefetch bert-base-uncased" in render(teacher, "en")
+    assert "prefetch bert-base-chinese" in render(teacher, "zh")
+    assert "prefetch" not in render(choice.note, "zh")  # the student's part names no command
+    folded = teacher_details(choice.note, "zh")
+    assert folded.startswith("<details") and "<code>python app.py prefetch bert-base-chinese</code>" in folded
     zh = choose_model(Services(AppConfig(models=tuple(PRESETS))), "minilm", "nsp", "太阳升起。", "天空变亮。")
-    assert "python app.py prefetch bert-base-chinese" in render(zh.note, "zh")
+    assert all("prefetch bert-base-chinese" in render(zh.note.params["teacher"], lang) for lang in ("en", "zh"))
 
 
 @pytest.mark.minilm

@@ -37,6 +37,19 @@ MAX_WEIGHTS = 1_300_000  # 6 layers x 12 heads x 128 tokens fits whole
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 LIBRARIES = (("xstatic.pkg.jquery", "data/jquery.min.js"), ("xstatic.pkg.d3", "data/d3.js"))
 VIEWS = (("bertviz", "head_view.js", "BL_HEAD"), ("bertviz", "model_view.js", "BL_MODEL"))
+# bertviz's own labels, rewritten as its scripts are served: layers and heads counted from 1, as every tab
+# counts them, and the axis titles in the reader's language (``BL.labels``, set per document). Every target
+# must be found: a bertviz release that changes one fails loudly instead of showing 0-based or English labels.
+PATCHES = {
+    "head_view.js": ((".val(layer).text(layer)", ".val(layer).text(layer + 1)"),),
+    "model_view.js": (
+        ('.text("Heads")', ".text(BL.labels.heads)"), ('.text("Layers")', ".text(BL.labels.layers)"),
+        (".text(config.heads[i])", ".text(config.heads[i] + 1)"),
+        (".text(config.layers[i])", ".text(config.layers[i] + 1)"),
+        ("'Layer ' + config.layers[layerIndex] + \", Head \" + config.heads[headIndex]",
+         "BL.labels.detail.replace('%L', config.layers[layerIndex] + 1).replace('%H', config.heads[headIndex] + 1)"),
+    ),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,11 +85,11 @@ def shape_payload(attentions: np.ndarray, tokens: tuple[str, ...], segment_ids: 
     elif fit >= 1:
         start = min(max(layer - fit // 2, 0), n_layers - fit)
         layers = list(range(start, start + fit))
-        notice = Msg("bv_notice_layers", first=layers[0], last=layers[-1], n=n_layers)
+        notice = Msg("bv_notice_layers", first=layers[0] + 1, last=layers[-1] + 1, n=n_layers)
     else:
         layers = [layer]
         keep_tokens = max(2, math.isqrt(max_weights // n_heads))
-        notice = Msg("bv_notice_tokens", layer=layer, kept=keep_tokens, n=n_tokens)
+        notice = Msg("bv_notice_tokens", layer=layer + 1, kept=keep_tokens, n=n_tokens)
     block = np.asarray(attentions[layers], dtype=np.float64)[..., :keep_tokens, :keep_tokens]
     if keep_tokens < n_tokens:
         block = block / block.sum(axis=-1, keepdims=True)
@@ -99,11 +112,19 @@ def _read(package: str, name: str) -> str:
         raise UserError("bv_missing", name=f"{package}/{name}") from exc
 
 
+def _patched(source: str, name: str) -> str:
+    for old, new in PATCHES.get(name, ()):
+        if source.count(old) != 1:
+            raise RuntimeError(f"bertviz's {name} no longer contains {old!r} once: update PATCHES")
+        source = source.replace(old, new)
+    return source
+
+
 @cache
 def _scripts_packed() -> str:
     """jQuery, d3, the shim and bertviz's two views, in order, as one deflated JSON list (built once)."""
     sources = [_read(p, n) for p, n in LIBRARIES] + [SHIM]
-    sources += [_read(p, n).replace("PYTHON_PARAMS", params) for p, n, params in VIEWS]
+    sources += [_patched(_read(p, n), n).replace("PYTHON_PARAMS", params) for p, n, params in VIEWS]
     return _packed(json.dumps(sources).encode("utf-8"), level=9)  # built once per process
 
 
@@ -203,7 +224,9 @@ def bertviz_document(payload: BertvizPayload, lang: str = "en") -> str:
     """The complete HTML document (what srcdoc holds, and what the download saves): offline, no network."""
     data = {"tokens": list(payload.tokens), "layers": list(payload.layers), "layer": payload.layer,
             "n_heads": payload.n_heads, "heads": list(range(payload.n_heads)),
-            "sentence_b_start": payload.sentence_b_start, "weights": _packed(payload.weights)}
+            "sentence_b_start": payload.sentence_b_start, "weights": _packed(payload.weights),
+            "labels": {"layers": t("bv_axis_layers", lang), "heads": t("bv_axis_heads", lang),
+                       "detail": t("bv_detail", lang, layer="%L", head="%H")}}
     pair = payload.sentence_b_start is not None
     return "".join([
         f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>",

@@ -78,10 +78,10 @@ def select(attentions: np.ndarray, view: str, layer: int, head: int = 0) -> np.n
     """(T, T) for 'head', 'mean' and 'rollout' (up to and including ``layer``), (H, T, T) for 'grid'."""
     n_layers, n_heads = attentions.shape[:2]
     if not 0 <= layer < n_layers:
-        raise UserError("attn_no_layer", layer=layer, last=n_layers - 1)
+        raise UserError("attn_no_layer", layer=layer + 1, last=n_layers)
     if view == "head":
         if not 0 <= head < n_heads:
-            raise UserError("attn_no_head", head=head, last=n_heads - 1)
+            raise UserError("attn_no_head", head=head + 1, last=n_heads)
         return np.asarray(attentions[layer, head])
     if view == "mean":
         return attentions[layer].mean(axis=0)
@@ -113,7 +113,7 @@ def rollout(attentions: np.ndarray) -> np.ndarray:
 
 
 def _note(view: str, layer: int, head: int, hidden: list[Msg]) -> Msg:
-    shown = Msg(NOTE_KEYS[view], layer=layer, head=head)
+    shown = Msg(NOTE_KEYS[view], layer=layer + 1, head=head + 1)  # indices in, numbers from 1 out
     return Msg("attn_note_with_hidden", shown=shown, hidden=Msg("attn_note_hidden", hidden=hidden)) if hidden else shown
 
 

@@ -6,8 +6,10 @@ input would otherwise send three million numbers); the note says so.
 Design decision: one heatmap builder serves every view; rows are the token that attends
 (from), columns the token attended to (to), the y axis runs top-down like a reading order,
 and a sentence pair gets a line at the segment boundary with A/B labels, so students read
-all four views the same way. Token labels go through ``safe_label``/``token_ticks``; hover
-text is built here from escaped labels, never from raw user text.
+all four views the same way. Two sentences compared (a minimal pair, not a sentence pair) are drawn
+as their difference in red and blue, or side by side on one colour scale when their pieces differ.
+Token labels go through ``safe_label``/``token_ticks``; hover text is built here from escaped labels,
+never from raw user text.
 
 Speed: the heatmaps name their rows and columns (categorical axes, one distinct category per
 token: a repeated token's name gets zero-width spaces, invisible in the hover) and the hover
@@ -25,11 +27,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from components.attention.compare import AttentionPair
 from components.attention.compute import AttentionView
 from components.core.figures import FONT, base_layout, export_name, figure, safe_label, token_ticks
 from components.core.messages import t
 
-__all__ = ["attention_figure", "grid_figure", "heatmap_figure", "rollout_figure"]
+__all__ = ["attention_figure", "compare_figure", "grid_figure", "heatmap_figure", "rollout_figure"]
 
 COLORSCALE = "Blues"
 HOVER_LIMIT = 64  # above this many tokens the per-cell hover text would weigh more than the picture
@@ -141,7 +144,7 @@ def grid_figure(view: AttentionView, title: str, lang: str, export: str) -> go.F
     block = math.ceil(n / GRID_CELLS)
     matrix = _bin(view.matrix, block) if block > 1 else view.matrix
     rows = math.ceil(n_heads / GRID_COLUMNS)
-    names = [t("attn_head_n", lang, head=h) for h in range(n_heads)]
+    names = [t("attn_head_n", lang, head=h + 1) for h in range(n_heads)]
     fig = make_subplots(rows=rows, cols=GRID_COLUMNS, subplot_titles=names,
                         horizontal_spacing=0.04, vertical_spacing=0.08 if rows < 4 else 0.05)
     zmax = float(max(matrix.max(), 1e-6))
@@ -195,3 +198,54 @@ def attention_figure(view: AttentionView, title: str, lang: str = "en", text: st
     if view.view == "rollout":
         return rollout_figure(view, title, lang, export)
     return heatmap_figure(view, title, lang, export)
+
+
+def _pair_labels(first: Sequence[str], second: Sequence[str]) -> list[str]:
+    """'man/dog' where the two sentences' pieces differ at a position, the piece where they agree (raw text)."""
+    return [a if a == b else f"{a}/{b}" for a, b in zip(first, second)]
+
+
+def compare_figure(pair: AttentionPair, title: str, lang: str = "en", text: str = "") -> go.Figure:
+    """Sentence 2 minus sentence 1 (red: more attention in sentence 2, blue: less) when the pieces line up,
+    else the two heatmaps side by side on one colour scale."""
+    first, second = pair.first, pair.second
+    export = export_name(f"attention-compare-{first.view}", text)
+    difference = pair.difference
+    if difference is not None:
+        n = len(first.tokens)
+        bound = float(max(np.abs(difference).max(), 1e-6))
+        labels = _pair_labels(first.tokens, second.tokens)
+        change, one, two = t("attn_cmp_change", lang), t("attn_cmp_first", lang), t("attn_cmp_second", lang)
+        trace = go.Heatmap(z=np.round(difference, 4), zmin=-bound, zmax=bound, zmid=0,
+                           colorscale=[[0.0, "#3B6FB6"], [0.5, "#FFFFFF"], [1.0, "#D6404E"]],
+                           colorbar=dict(title=dict(text=change), exponentformat="none"))
+        if n <= HOVER_LIMIT:
+            trace.customdata = np.dstack([_hover(labels), np.round(first.matrix, 3).astype(str),
+                                          np.round(second.matrix, 3).astype(str)])
+            trace.hovertemplate = (f"{t('attn_hover_from', lang)} <b>%{{customdata[0]}}</b><br>"
+                                   f"{t('attn_hover_to', lang)} <b>%{{customdata[1]}}</b><br>{one} %{{customdata[2]}}"
+                                   f"<br>{two} %{{customdata[3]}}<br>{change} %{{z:+.3f}}<extra></extra>")
+        fig = go.Figure(trace)
+        size = min(max(420, 26 * n + 160), 1100)
+        base_layout(fig, t("attn_cmp_title_diff", lang, title=title), height=size, export=export)
+        axis = dict(tickmode="array", tickvals=list(range(n)), ticktext=[safe_label(x, 24) for x in labels],
+                    tickangle=0 if n <= 16 else -60)
+        fig.update_layout(xaxis=dict(**axis, title=t("attn_axis_to", lang)),
+                          yaxis=dict(**axis, title=t("attn_axis_from", lang), autorange="reversed"),
+                          margin=dict(l=110, r=20, t=80, b=90))
+        fig.update_yaxes(tickangle=0)
+        return fig
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=[t("attn_cmp_first", lang), t("attn_cmp_second", lang)])
+    zmax = float(max(first.matrix.max(), second.matrix.max(), 1e-6))
+    for col, shown in ((1, first), (2, second)):
+        trace = _heatmap(shown.matrix, shown.tokens, lang, show_scale=col == 1)
+        trace.update(zmax=zmax)
+        fig.add_trace(trace, row=1, col=col)
+        fig.update_xaxes(**token_ticks(shown.tokens), row=1, col=col)
+        fig.update_yaxes(**{**token_ticks(shown.tokens), "tickangle": 0}, autorange="reversed", row=1, col=col)
+    n = max(len(first.tokens), len(second.tokens))
+    base_layout(fig, t("attn_cmp_title_side", lang, title=title), height=min(max(420, 16 * n + 200), 900),
+                export=export)
+    fig.update_annotations(font=dict(size=13, family=FONT["family"]))
+    return fig

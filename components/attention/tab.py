@@ -8,6 +8,11 @@ costly to build as the forward itself: every weight quantised, deflated and esca
 opened, and after a Run while it stays open), never for the many students who do not look at
 it. The bertviz views download as one standalone HTML file, built in the browser from the
 document it already holds.
+
+Compare mode (off by default) reads a second sentence on its own — a minimal pair, which is not
+sentence B: sentence B makes a pair BERT reads together in one input, with segment ids — and shows
+the same view of both, as a difference when their pieces line up (``/attention_compare``, run after
+the first sentence's figure and redrawn with it).
 """
 
 from __future__ import annotations
@@ -16,16 +21,31 @@ import gradio as gr
 import plotly.graph_objects as go
 
 from components.attention.bertviz import bertviz_html, shape_payload
+from components.attention.compare import COMPARED, compare_views
 from components.attention.compute import TITLE_KEYS, VIEW_LABEL_KEYS, VIEWS, attention_view
-from components.attention.figures import GRID_CELLS, attention_figure
+from components.attention.figures import GRID_CELLS, attention_figure, compare_figure
 from components.core.analysis import Analysis
-from components.core.messages import render, t
+from components.core.messages import UserError, render, t
+from components.core.minimal_pairs import pairs_for
+from components.core.numbering import Clamped, clamp
 from components.core.services import Services
 from components.ui.errors import show_warnings, user_errors
-from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, examples, sentence_pair
+from components.ui.widgets import (
+    PAIR_HEADERS,
+    TabContext,
+    TabHandle,
+    compare_sentence,
+    examples,
+    model_slider,
+    pair_examples,
+    run_then_compare,
+    sentence_pair,
+    when_on,
+)
 
 TAB_ID = "attention"
 TITLE = "tab_attention"
+DEFAULT_LAYER, DEFAULT_HEAD = 3, 1  # numbered from 1, as the sliders show them
 
 EXAMPLES = [
     ["The animal didn't cross the street because it was too tired.", ""],
@@ -50,30 +70,75 @@ DOWNLOAD_JS = """
 """
 
 
-def _clamp(analysis: Analysis, layer: float | None, head: float | None) -> tuple[int, int]:
-    """Sliders are built for 12 layers/heads; smaller models get the nearest that exists."""
-    layer_i = min(max(int(layer or 0), 0), analysis.n_layers - 1)
-    head_i = min(max(int(head or 0), 0), analysis.n_heads - 1)
-    return layer_i, head_i
+def _clamp(analysis: Analysis, layer: float | None, head: float | None) -> tuple[Clamped, Clamped]:
+    """The slider numbers (from 1) brought into this model's range, each with its notice if it moved."""
+    shape = (analysis.n_layers, analysis.n_heads)
+    return (clamp("layer", layer, shape, analysis.model_name, DEFAULT_LAYER),
+            clamp("head", head, shape, analysis.model_name, DEFAULT_HEAD))
 
 
 def render_view(analysis: Analysis, layer: float | None, head: float | None, view: str, hide_special: bool,
                 hide_punct: bool, lang: str) -> tuple[go.Figure, str]:
     """The figure and its note for one view of a cached analysis."""
-    layer_i, head_i = _clamp(analysis, layer, head)
-    shown = attention_view(analysis, view, layer_i, head_i, hide_special=bool(hide_special),
+    layer_c, head_c = _clamp(analysis, layer, head)
+    shown = attention_view(analysis, view, layer_c.index, head_c.index, hide_special=bool(hide_special),
                            hide_punct=bool(hide_punct))
-    title = t(TITLE_KEYS[view], lang, model=analysis.model_name, layer=layer_i, head=head_i,
+    title = t(TITLE_KEYS[view], lang, model=analysis.model_name, layer=layer_c.number, head=head_c.number,
               heads=analysis.n_heads)
     note = render(shown.note, lang)
-    if (layer_i, head_i) != (int(layer or 0), int(head or 0)) and view != "rollout":
-        note += " " + t("attn_note_clamped", lang, layers=analysis.n_layers, heads=analysis.n_heads, layer=layer_i,
-                        head=head_i)
+    moved = [c.notice for c in (layer_c, head_c if view == "head" else None) if c is not None and c.notice]
+    if moved:
+        note += " " + " ".join(render(m, lang) for m in moved)
     if view == "grid" and analysis.n_tokens > 64:
         size = -(-len(shown.tokens) // GRID_CELLS)
         if size > 1:
             note += " " + t("attn_note_binned", lang, n=len(shown.tokens), size=size)
     return attention_figure(shown, title, lang, analysis.text), note
+
+
+def compare_outputs(first: Analysis, second: Analysis, layer: float | None, head: float | None, view: str,
+                    hide_special: bool, hide_punct: bool, lang: str) -> tuple[go.Figure, str]:
+    """The comparison figure and its note: the difference when the pieces line up, else side by side."""
+    layer_c, head_c = _clamp(first, layer, head)
+    pair = compare_views(first, second, view, layer_c.index, head_c.index, hide_special=bool(hide_special),
+                         hide_punct=bool(hide_punct))
+    title = t(TITLE_KEYS[pair.first.view], lang, model=first.model_name, layer=layer_c.number, head=head_c.number,
+              heads=first.n_heads)
+    if pair.aligned:
+        note = t("attn_cmp_note_diff", lang, n=len(pair.first.tokens))
+    else:
+        note = t("attn_cmp_note_side", lang, first=len(pair.first.tokens), second=len(pair.second.tokens))
+    if COMPARED.get(view) != view:
+        note += " " + t("attn_cmp_note_grid", lang)
+    if first.text_pair:
+        note += " " + t("attn_cmp_note_pair", lang)
+    return compare_figure(pair, title, lang, first.text), note + "\n\n" + render(pair.first.note, lang)
+
+
+def attention_compare_endpoint(services: Services):
+    @user_errors
+    def attention_compare(text: str, text_pair: str, compare_text: str, model_name: str, layer: float, head: float,
+                          view: str, hide_special: bool, hide_punct: bool, lang: str = "en"):
+        if not (compare_text or "").strip():
+            raise UserError("attn_compare_empty")
+        first = services.analysis(model_name, text, text_pair or None)
+        second = services.analysis(model_name, compare_text)
+        show_warnings(second.warnings(), lang)
+        return compare_outputs(first, second, layer, head, view, hide_special, hide_punct, lang)
+
+    return attention_compare
+
+
+def redraw_compare_endpoint(services: Services):
+    """The comparison redrawn with the first figure (a slider, the view, hiding): nothing runs a model twice."""
+    compared = attention_compare_endpoint(services)
+
+    def redraw_compare(text: str, text_pair: str, compare_text: str, *rest):
+        if not (text or "").strip():
+            return gr.skip(), gr.skip()
+        return compared(text, text_pair, compare_text, *rest)
+
+    return redraw_compare
 
 
 def attention_endpoint(services: Services):
@@ -91,8 +156,9 @@ def bertviz_endpoint(services: Services):
     @user_errors
     def attention_bertviz(text: str, text_pair: str, model_name: str, layer: float, lang: str = "en") -> str:
         analysis = services.analysis(model_name, text, text_pair or None)
-        layer_i, _ = _clamp(analysis, layer, 0)
-        return bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, layer_i), lang)
+        layer_c, _ = _clamp(analysis, layer, None)
+        return bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, layer_c.index),
+                            lang)
 
     return attention_bertviz
 
@@ -124,39 +190,64 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("attn_intro"))
     text, pair = sentence_pair(i18n, EXAMPLES[0][0], "attention")
     with gr.Row():
-        layer = gr.Slider(0, 11, value=2, step=1, label=i18n("attn_layer"), elem_id="attention-layer")
-        head = gr.Slider(0, 11, value=0, step=1, label=i18n("attn_head"), elem_id="attention-head")
+        layer = model_slider("layer", DEFAULT_LAYER, ctx.services.config.default_model, label=i18n("attn_layer"),
+                            info=i18n("num_rule_short"), elem_id="attention-layer")
+        head = model_slider("head", DEFAULT_HEAD, ctx.services.config.default_model, label=i18n("attn_head"),
+                           elem_id="attention-head")
     with gr.Row():
         view = gr.Radio([(i18n(VIEW_LABEL_KEYS[v]), v) for v in VIEWS], value="mean", label=i18n("attn_view"),
                         scale=3, elem_id="attention-view")
         with gr.Column(scale=1):
             hide_special = gr.Checkbox(label=i18n("attn_hide_special"), value=False)
             hide_punct = gr.Checkbox(label=i18n("attn_hide_punct"), value=False)
+    with gr.Group():
+        on, second = compare_sentence(i18n, "attention", info=i18n("attn_compare_info"))
     run = gr.Button(i18n("attn_run"), variant="primary")
     note = gr.Markdown(elem_id="attention-note")
     plot = gr.Plot(label=i18n("attn_plot"), elem_id="attention-plot")
+    with gr.Column(visible=False) as compared:
+        gr.Markdown(i18n("attn_cmp_section"))
+        compare_note = gr.Markdown(elem_id="attention-compare-note")
+        compare_plot = gr.Plot(label=i18n("attn_cmp_plot"), elem_id="attention-compare-plot")
     with gr.Accordion(i18n("attn_bertviz"), open=False, elem_id="attention-bertviz-box") as bertviz_box:
         bertviz = gr.HTML(elem_id="attention-bertviz")
         download = gr.Button(i18n("attn_download_html"), size="sm", elem_classes=["bl-download"],
                              elem_id="bertviz-download")
     bertviz_open = gr.State(False)
-    examples(EXAMPLES, [text, pair], i18n, headers=PAIR_HEADERS)
+    examples(ctx.readable(EXAMPLES), [text, pair], i18n, headers=PAIR_HEADERS)
+    pair_examples(ctx.readable(pairs_for("en", "zh")), text, second, on, i18n, "attention-pairs", clear=[pair])
+    on.change(lambda shown: gr.update(visible=bool(shown)), on, compared, queue=False, api_name=False,
+              show_progress="hidden")
     inputs = [text, pair, ctx.model, layer, head, view, hide_special, hide_punct, ctx.lang]
-    fn = attention_endpoint(ctx.services)
+    compare_inputs = [text, pair, second, ctx.model, layer, head, view, hide_special, hide_punct, ctx.lang]
+    outputs, compare_outs = [plot, note], [compare_plot, compare_note]
+    fn, run_compare = attention_endpoint(ctx.services), attention_compare_endpoint(ctx.services)
+    redraw, redraw_compare = redraw_endpoint(ctx.services), redraw_compare_endpoint(ctx.services)
     bertviz_inputs = [text, pair, ctx.model, layer, ctx.lang]
     opened = bertviz_box.expand(lambda: True, None, bertviz_open, api_name=False, show_progress="hidden")
     ctx.light(opened.then, bertviz_endpoint(ctx.services), bertviz_inputs, bertviz, api_name="attention_bertviz")
     bertviz_box.collapse(lambda: False, None, bertviz_open, api_name=False, show_progress="hidden")
     refresh = bertviz_if_open(ctx.services)
-    for trigger in (run.click, text.submit):
-        ran = ctx.light(trigger, fn, inputs, [plot, note], api_name="attention" if trigger == run.click else False)
+
+    def wire(trigger, run_fn, run_outputs, compare_fn, **kwargs):
+        return run_then_compare(ctx, trigger, run_fn, inputs, run_outputs, compare_fn, compare_inputs, compare_outs,
+                                on, **kwargs)
+
+    for trigger, name, more in ((run.click, "attention", {}), (text.submit, False, {}),
+                                (second.submit, False, {"compare_api_name": "attention_compare"})):
+        ran = wire(trigger, fn, outputs, run_compare, api_name=name, **more)
         ctx.light(ran.success, refresh, [bertviz_open, *bertviz_inputs], bertviz, api_name=False)
-    redraw = redraw_endpoint(ctx.services)
     for control in (layer, head):
-        ctx.light(control.release, redraw, inputs, [plot, note], api_name=False)
+        wire(control.release, redraw, [plot, note], redraw_compare, api_name=False)
     for control in (view, hide_special, hide_punct):
-        ctx.light(control.change, redraw, inputs, [plot, note], api_name=False)
+        wire(control.change, redraw, [plot, note], redraw_compare, api_name=False)
     download.click(None, [bertviz], None, js=DOWNLOAD_JS)
+    gated = when_on(run_compare, len(compare_outs))
+
+    def linked(on_value, text_value, pair_value, compare_value, *rest):
+        """A deep link runs both: the first sentence, then the comparison when the link turns it on."""
+        return (*fn(text_value, pair_value, *rest), *gated(on_value, text_value, pair_value, compare_value, *rest))
+
     fields = {"text": text, "pair": pair, "layer": layer, "head": head, "view": view, "hide_special": hide_special,
-              "hide_punct": hide_punct}
-    return TabHandle(fields=fields, run=(fn, inputs, [plot, note]))
+              "hide_punct": hide_punct, "compare": on, "compare_text": second}
+    return TabHandle(fields=fields, run=(linked, [on, *compare_inputs], outputs + compare_outs))

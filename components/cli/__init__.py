@@ -15,7 +15,7 @@ import sys
 
 __all__ = ["COMMANDS", "main", "make_parser"]
 
-COMMANDS = ("serve", "prefetch", "train", "embed", "predict", "explain", "fill_mask", "heads")
+COMMANDS = ("serve", "prefetch", "train", "embed", "predict", "explain", "fill_mask", "heads", "layer")
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -109,8 +109,9 @@ def require_language(model: LoadedModel, *texts: str | None) -> None:
     """One clear message instead of a screen of [UNK]s: Chinese text on an English-only model."""
     if model.language == "en" and any(t and is_chinese(t) for t in texts):
         if model.is_classifier:
-            raise UserError("analysis_classifier_english")
-        raise UserError("analysis_needs_chinese_model", model=model.name)
+            raise UserError("analysis_classifier_english", teacher=Msg("teacher_chinese_classifier"))
+        raise UserError("analysis_needs_chinese_model", model=model.name,
+                        teacher=Msg("model_fetch_hint", name="bert-base-chinese"))
 
 
 def analyze(model: LoadedModel, text: str, text_pair: str | None = None, *, max_length: int | None = None,

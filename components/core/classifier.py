@@ -27,12 +27,12 @@ from scipy.special import expit, softmax
 
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError, render
-from components.core.models import LoadedModel, load_model
+from components.core.models import PRESETS, LoadedModel, load_model
 
 __all__ = [
     "COMBINE", "FORMAT_VERSION", "MULTI_LABEL", "SHIPPED_CLASSIFIER", "Classifier", "MeanPoolHead", "combine_layers",
-    "decide", "encode_batches", "forget_classifier", "label_text", "load_classifier", "pad_batch", "predict_texts",
-    "probabilities",
+    "decide", "encode_batches", "forget_classifier", "known_language", "label_text", "load_classifier", "pad_batch",
+    "predict_texts", "probabilities",
 ]
 
 FORMAT_VERSION = 1
@@ -40,6 +40,15 @@ SHIPPED_CLASSIFIER = Path(__file__).resolve().parents[2] / "assets" / "classifie
 MULTI_LABEL = "multi_label_classification"
 
 
+def known_language(path: str | Path | None) -> str:
+    """The language a saved classifier reads ("en", "zh" or "multi"), from its base model's preset, without
+    loading it (for the examples a tab offers at build time); "en" when its files do not say."""
+    try:
+        folder = Path(path or SHIPPED_CLASSIFIER).expanduser()
+        info = json.loads((folder / "classifier.json").read_text(encoding="utf-8"))
+        return PRESETS[info["base_model"]].language
+    except (OSError, ValueError, KeyError, TypeError):
+        return "en"
 
 # The labels of the shipped data sets (GoEmotions, XED) have display names in core/texts.toml; others show as they are.
 LABEL_KEYS = {

@@ -141,7 +141,11 @@ class UserError(ValueError):
 
     def __init__(self, key: str, **params: object) -> None:
         self.msg = Msg(key, **params)
-        super().__init__(render(self.msg, "en"))
+        # ``teacher``: a Msg for whoever runs the machine (a command to run where there is internet); the UI
+        # folds it away under "For the teacher", the English str (CLI, logs) says it after the sentence
+        teacher = params.get("teacher")
+        english = render(self.msg, "en")
+        super().__init__(f"{english} {render(teacher, 'en')}" if isinstance(teacher, Msg) else english)
 
     def render(self, lang: str, *, escape: Callable[[str], str] | None = None) -> str:
         return render(self.msg, lang, escape=escape)

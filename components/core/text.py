@@ -11,12 +11,13 @@ backslash-escaped so ``**`` or `` ` `` typed by a student stays literal.
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 
-from components.core.messages import Msg, UserError
+from components.core.messages import Msg, UserError, render
 
-__all__ = ["MAX_CHARS", "clean_text", "escape", "normalize_text"]
+__all__ = ["MAX_CHARS", "clean_text", "escape", "normalize_text", "number", "teacher_details"]
 
 MAX_CHARS = 20_000  # beyond this even a 512-token window is a small prefix; refuse early
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # ">" and "<" become entities
@@ -54,3 +55,25 @@ def escape(text: object, *, markdown: bool = False, limit: int | None = None) ->
     if markdown:  # Markdown punctuation first: the entities html.escape writes must stay intact
         text = _MARKDOWN.sub(r"\\\1", text)
     return html.escape(text, quote=True)
+
+
+def number(value: float, *, sign: bool = False, decimals: int = 4, significant: int = 2) -> str:
+    """``value`` with ``decimals`` decimals, or more when that would leave fewer than ``significant``
+    significant digits: a change of 0.000061 reads "+0.000061", never "+0.0000" (at most 12 decimals)."""
+    x = float(value)
+    if x != 0 and math.isfinite(x) and abs(x) < 10 ** (significant - 1 - decimals):
+        decimals = min(12, significant - 1 - math.floor(math.log10(abs(x))))
+    return f"{x:{'+' if sign else ''}.{decimals}f}"
+
+
+def teacher_details(message: Msg | None, lang: str) -> str:
+    """The part of a message meant for whoever runs the machine (``teacher=Msg(...)``: a command to run
+    where there is internet), folded away under "For the teacher" so that a student reads only what to do;
+    ``code`` in backticks stays code. HTML that toasts and Markdown both show; empty when there is none."""
+    teacher = message.params.get("teacher") if message is not None else None
+    if not isinstance(teacher, Msg):
+        return ""
+    parts = escape(render(teacher, lang)).split("`")
+    body = "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
+    return (f"<details class='bl-teacher'><summary>{escape(render(Msg('teacher_note'), lang))}</summary>"
+            f"{body}</details>")

@@ -34,9 +34,9 @@ from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
 
 __all__ = [
-    "DEFAULT_STEPS", "GAP_LIMIT", "MAX_STEPS", "METHODS", "OUTPUTS", "AttentionComparison", "Explanation", "Unit",
-    "attention_comparison", "baseline_ids", "explain", "known_labels", "logits_from_embeddings", "read",
-    "resolve_label", "score_function", "unit_scores", "units",
+    "DEFAULT_STEPS", "GAP_LIMIT", "MAX_STEPS", "METHODS", "OUTPUTS", "SATURATION", "AttentionComparison",
+    "Explanation", "Unit", "attention_comparison", "baseline_ids", "explain", "known_labels", "logits_from_embeddings",
+    "read", "resolve_label", "score_function", "unit_scores", "units",
 ]
 
 METHODS = ("ig", "gradxinput")
@@ -44,6 +44,7 @@ OUTPUTS = ("probability", "logit")
 DEFAULT_STEPS = 32
 MAX_STEPS = 512
 GAP_LIMIT = 0.05  # completeness gap above which the view says "increase steps"
+SATURATION = 0.01  # a probability within this of 0 or 1 sits where the sigmoid is flat: nothing moves it
 ROW_TOKENS = 4096  # rows x tokens per batched pass: 64 rows of 64 tokens, 8 rows of 512
 
 
@@ -83,6 +84,12 @@ class Explanation:
     def gap(self) -> float | None:
         """(sum of attributions - (f(x) - f(baseline))) / |f(x) - f(baseline)|; None when f(x) = f(baseline)."""
         return None if abs(self.delta) < 1e-6 else (self.total - self.delta) / abs(self.delta)
+
+    @property
+    def saturated(self) -> bool:
+        """A probability so close to 0 or 1 that attributions and switched-off heads barely move it."""
+        return (self.output == "probability" and self.activation in ("sigmoid", "softmax")
+                and not SATURATION <= self.value <= 1 - SATURATION)
 
     @property
     def needs_more_steps(self) -> bool:
@@ -168,27 +175,35 @@ def _check(method: str, output: str, steps: int) -> None:
 
 
 def read(classifier: Classifier, text: str) -> Analysis:
-    """The classifier's own pass over ``text`` (cached), truncated by its rule, with attentions."""
+    """The classifier's own pass over ``text`` (cached), truncated by its rule, with attentions (scripts; the
+    tab reads it through ``Services.reading``)."""
     try:
         analysis = analyze(classifier.model, text, max_length=classifier.max_length, detail="full")
     except UserError as err:  # the generic message points at the Model menu, which does not pick classifiers
         if err.msg.key != "analysis_needs_chinese_model":
             raise
         base = str(classifier.info.get("base_model", classifier.model.name))
-        raise UserError("expl_needs_chinese", base=base) from None
+        raise UserError("expl_needs_chinese", base=base, teacher=Msg("teacher_chinese_classifier")) from None
+    return _checked(analysis)
+
+
+def _checked(analysis: Analysis) -> Analysis:
     if analysis.logits is None:
         raise UserError("expl_no_head", model=analysis.model_name)
+    if analysis.attentions is None:
+        raise ValueError("Explain needs a full analysis (detail='full'): attentions are compared")
     return analysis
 
 
 _explanations: Cache[Explanation] = Cache("explanations", max_entries=64)
 
 
-def explain(classifier: Classifier, text: str, label: str | None = None, method: str = "ig",
+def explain(classifier: Classifier, source: str | Analysis, label: str | None = None, method: str = "ig",
             output: str = "probability", steps: int = DEFAULT_STEPS) -> Explanation:
-    """Attributions of one label's score for ``text``, read as the classifier reads it (cached)."""
+    """Attributions of one label's score for a text (or the classifier's full ``Analysis`` of it, as the tab
+    reads it through ``Services``), read as the classifier reads it (cached)."""
     _check(method, output, steps)
-    analysis = read(classifier, text)
+    analysis = _checked(source) if isinstance(source, Analysis) else read(classifier, source)
     probs = probabilities(classifier, analysis.logits)
     index = resolve_label(classifier, label, probs)
     steps = 1 if method == "gradxinput" else steps

@@ -95,7 +95,8 @@ def live_loss_figure(losses: list[float], steps: int, method: str, lang: str) ->
 
 
 def _layer_names(n_layers: int, lang: str, embeddings: bool) -> list[str]:
-    return ([t("ft_chg_embeddings", lang)] if embeddings else []) + [str(i) for i in range(n_layers)]
+    """Hidden states as every tab names them: the embedding output, then the output of layer 1..N."""
+    return ([t("ft_chg_embeddings", lang)] if embeddings else []) + [str(i) for i in range(1, n_layers + 1)]
 
 
 def cka_figure(changes: Changes, lang: str) -> go.Figure:
@@ -113,7 +114,8 @@ def cka_figure(changes: Changes, lang: str) -> go.Figure:
 
 def js_figure(changes: Changes, lang: str) -> go.Figure:
     n_layers, n_heads = changes.js.shape
-    fig = go.Figure(go.Heatmap(z=changes.js.round(4).tolist(), x=list(range(n_heads)), y=list(range(n_layers)),
+    fig = go.Figure(go.Heatmap(z=changes.js.round(4).tolist(), x=list(range(1, n_heads + 1)),
+                               y=list(range(1, n_layers + 1)),
                                colorscale="Reds", zmin=0, zmax=max(float(changes.js.max()), 0.05),  # 0 stays white
                                colorbar=dict(title=t("ft_chg_js_axis", lang)),
                                hovertemplate=(f"{t('ft_chg_layer', lang)} %{{y}}, {t('ft_chg_head', lang)} %{{x}}: "
@@ -137,7 +139,7 @@ def lora_figure(changes: Changes, lang: str) -> go.Figure:
     else:
         names = [t(MATRIX_KEYS[m], lang) for m in MATRICES]
         rel = changes.lora_relative
-        fig.add_heatmap(z=changes.lora.round(3).tolist(), x=names, y=list(range(changes.lora.shape[0])),
+        fig.add_heatmap(z=changes.lora.round(3).tolist(), x=names, y=list(range(1, changes.lora.shape[0] + 1)),
                         customdata=rel.round(3).tolist(), colorscale="Purples", zmin=0,
                         colorbar=dict(title=t("ft_chg_lora_axis", lang)),
                         hovertemplate=(f"{t('ft_chg_layer', lang)} %{{y}}, %{{x}}<br>‖ΔW‖ %{{z:.2f}}<br>"

@@ -170,7 +170,7 @@ def changed_endpoint(services: Services):
         else:
             js_layer, js_head = divmod(int(found.js.argmax()), found.js.shape[1])
             summary = t("ft_chg_summary", lang, which=which_text, first=found.cka[0], last=found.cka[-1],
-                        layers=len(found.cka) - 2, js_layer=js_layer, js_head=js_head, js=found.js.max())
+                        layers=len(found.cka) - 1, js_layer=js_layer + 1, js_head=js_head + 1, js=found.js.max())
         return (summary, cka_figure(found, lang), js_figure(found, lang), lora_figure(found, lang),
                 cosine_figure(tokens, cos, lang, text))
 
@@ -246,7 +246,7 @@ def build(ctx: TabContext) -> TabHandle:
             lora = gr.Plot(show_label=False, elem_id="finetune-lora")
         js = gr.Plot(show_label=False, elem_id="finetune-js")
         cosine = gr.Plot(show_label=False, elem_id="finetune-cosine")
-        examples([[e] for e in EXAMPLES], [text], i18n)
+        examples(ctx.readable([[e] for e in EXAMPLES]), [text], i18n)
     evaluate_panel(ctx)
     fn = changed_endpoint(services)
     inputs, outputs = [which, text, ctx.lang, ctx.session_classifier], [summary, cka, js, lora, cosine]

@@ -32,6 +32,7 @@ from components.core.analysis import require_language
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
+from components.core.numbering import NUMBERING
 from components.core.text import normalize_text
 
 __all__ = [
@@ -156,7 +157,7 @@ class HeadRoles:
                 heads.append(row)
         return {"model": self.model_name, "sentences": len(self.sentences), "tokens": self.tokens, "heads": heads,
                 "truncated_lines": list(self.truncated), "role_rule": f"largest share > {ROLE_THRESHOLD}, else broad",
-                "numbering": "layers and heads from 1"}
+                "numbering": NUMBERING}
 
     def warnings(self) -> list[Msg]:
         if not self.truncated:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gradio as gr
 
 from components.core.messages import Msg, UserError, t
+from components.core.numbering import clamp
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.polysemy import projection
@@ -21,7 +22,7 @@ from components.polysemy.sets import DEFAULT_SET, builtin_sets, set_text_languag
 from components.polysemy.study import study
 from components.polysemy.view import render_view, vectors_file
 from components.ui.errors import show_warnings, user_errors
-from components.ui.widgets import TabContext, TabHandle, csv_button
+from components.ui.widgets import TabContext, TabHandle, csv_button, model_slider
 
 TAB_ID = "polysemy"
 TITLE = "tab_polysemy"
@@ -51,7 +52,10 @@ def polysemy_endpoint(services: Services):
         target = clean_target(target)
         model, tuned = _encoder(services, model_name, encoder, lang)
         found = study(model, sentences or "", target, parse_span(span), glove=services.config.glove, tuned=tuned)
-        view = render_view(found, int(layer or 0), lang)
+        shown = clamp("hidden", layer, (found.n_layers, int(model.config.num_attention_heads)), model.name,
+                      default=found.n_layers)
+        show_warnings([shown.notice] if shown.notice else [], lang)
+        view = render_view(found, shown.number, lang)
         return (view.static, view.contextual, view.matrix, view.curve, view.note, view.coordinates,
                 str(vectors_file(found)), view.layer)
 
@@ -94,14 +98,17 @@ def build(ctx: TabContext) -> TabHandle:
             sentences = gr.Textbox(label=i18n("poly_sentences"), value=first.as_text(), lines=10, max_lines=24,
                                    max_length=MAX_CHARS, elem_id="polysemy-sentences")
         with gr.Column(scale=1):
-            set_key = gr.Dropdown(choices=[(i18n(s.title_key), key) for key, s in SETS.items()], value=DEFAULT_SET,
+            readable = [(i18n(s.title_key), key) for key, s in SETS.items()  # Chinese sets need a Chinese model
+                        if s.language != "zh" or ctx.services.chinese_here()]
+            set_key = gr.Dropdown(choices=readable, value=DEFAULT_SET,
                                   label=i18n("poly_set"), elem_id="polysemy-set")
             target = gr.Textbox(label=i18n("poly_target"), value=first.target, max_length=MAX_TARGET,
                                 elem_id="polysemy-target")
             span = gr.Textbox(label=i18n("poly_span"), placeholder="4:8", max_length=20, elem_id="polysemy-span")
             encoder = gr.Radio([(i18n("poly_encoder_base"), "base"), (i18n("poly_encoder_tuned"), "tuned")],
                                value="base", label=i18n("poly_encoder"), elem_id="polysemy-encoder")
-            layer = gr.Slider(0, 12, value=6, step=1, label=i18n("poly_layer"), elem_id="polysemy-layer")
+            layer = model_slider("hidden", 6, ctx.services.config.default_model, label=i18n("poly_layer"),
+                                 info=i18n("num_rule_hidden"), elem_id="polysemy-layer")
             run = gr.Button(i18n("poly_run"), variant="primary", elem_id="polysemy-run")
     custom = gr.Textbox(visible=False, max_length=MAX_CHARS)  # the sentences, when they are not the set's own
     note = gr.Markdown(elem_id="polysemy-note")
@@ -141,7 +148,8 @@ def build(ctx: TabContext) -> TabHandle:
         found = set_text_language(text)
         return SETS[found[0]].as_text(lang) if found and found[1] != lang else gr.skip()
 
-    set_key.input(fill, [set_key, ctx.lang], [sentences, target], api_name=False, show_progress="hidden")
+    # only a choice replaces the box: opening and closing the menu (an input event) never wipes typed sentences
+    set_key.select(fill, [set_key, ctx.lang], [sentences, target], api_name=False, show_progress="hidden")
     sentences.change(own_sentences, [sentences, set_key], custom, api_name=False, show_progress="hidden")
     ctx.lang.change(relocalize, [ctx.lang, sentences], sentences, api_name=False, show_progress="hidden")
     link_inputs = [set_key, custom, target, span, encoder, layer, ctx.model, ctx.lang]

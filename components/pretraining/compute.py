@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from components.core.analysis import Analysis, analyze
+from components.core.analysis import Analysis, analyze, is_chinese
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
@@ -188,13 +188,20 @@ def mask_input(model: LoadedModel, text: str, masked_words: tuple[int, ...] = ()
     return Masked(analysis, ids, where, {p: analysis.tokens[p] for p in chosen})
 
 
+def fetch_hint(*texts: str | None) -> Msg:
+    """The teacher's note on getting a model with BERT's heads: the Chinese one for Chinese text, else the one
+    of the reader's language (bert-base-chinese on a Chinese page, bert-base-uncased on an English one)."""
+    chinese = any(text and is_chinese(text) for text in texts)
+    return Msg("model_fetch_hint", name="bert-base-chinese" if chinese else Msg("pre_example_model"))
+
+
 def fill_mask(model: LoadedModel, text: str, masked_words: tuple[int, ...] = (), *, positions: tuple[int, ...] = (),
               top_k: int = 5, layer: int | None = None, classroom: bool = True) -> FillResult:
     """Predict every [MASK] (typed, or made from clicked words and/or token positions) with the MLM head."""
     top_k = _check_top_k(top_k)
     masked = mask_input(model, text, masked_words, positions)
     if "mlm" not in model.heads:
-        raise UserError("pre_model_has_no_mlm", model=model.name)
+        raise UserError("pre_model_has_no_mlm", model=model.name, teacher=fetch_hint(text))
     analysis, ids, where, answers = masked.analysis, masked.ids, masked.positions, masked.answers
     n_layers = int(model.config.num_hidden_layers)
     layer = n_layers if layer is None else int(layer)
@@ -240,5 +247,5 @@ def next_sentence(model: LoadedModel, a: str, b: str) -> tuple[Analysis, float]:
         raise UserError("pre_need_b")
     analysis = analyze(model, a, b, detail="tokens")
     if "nsp" not in model.heads:
-        raise UserError("pre_model_has_no_nsp", model=model.name)
+        raise UserError("pre_model_has_no_nsp", model=model.name, teacher=fetch_hint(a, b))
     return analysis, forward(model, analysis.input_ids, analysis.segment_ids).is_next

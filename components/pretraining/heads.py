@@ -17,6 +17,7 @@ from components.core.analysis import analyze, is_chinese
 from components.core.messages import Msg, UserError
 from components.core.models import PRESETS, LoadedModel, can_fill_in, load_model, model_status
 from components.core.services import Services
+from components.pretraining.compute import fetch_hint
 
 __all__ = ["Choice", "choose_model", "has_head", "models_with_heads"]
 
@@ -63,9 +64,7 @@ def pointer(services: Services, asked: str, head: str, *texts: str) -> Msg:
     """One line: which models have the heads, and how to get one (for Chinese text, the Chinese one)."""
     names = [n for n in models_with_heads(services) if has_head(n, head)] or [
         n for n, p in PRESETS.items() if head in p.heads]
-    chinese = any(is_chinese(t) for t in texts if t)
-    example = "bert-base-chinese" if chinese else "bert-base-uncased"
-    return Msg("pre_pointer", model=asked, models=names, example=example)
+    return Msg("pre_pointer", model=asked, models=names, teacher=fetch_hint(*texts))
 
 
 def choose_model(services: Services, asked: str | None, head: str, *texts: str) -> Choice:

@@ -18,7 +18,7 @@ import torch
 from components.core.analysis import Analysis, analyze
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
-from components.pretraining.compute import forward, top_pieces
+from components.pretraining.compute import fetch_hint, forward, top_pieces
 
 __all__ = ["KINDS", "MAX_SEED", "Draw", "Recovery", "check_seed", "draw", "recover", "summary"]
 
@@ -92,7 +92,7 @@ def draw(model: LoadedModel, text: str, seed: int) -> Draw:
 def recover(model: LoadedModel, result: Draw, classroom: bool = True) -> list[Recovery]:
     """What the masked-LM head predicts at every chosen position, against the original piece."""
     if "mlm" not in model.heads:
-        raise UserError("pre_model_has_no_mlm", model=model.name)
+        raise UserError("pre_model_has_no_mlm", model=model.name, teacher=fetch_hint(result.analysis.text))
     chosen = result.chosen
     if not chosen:
         return []

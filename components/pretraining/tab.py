@@ -14,6 +14,7 @@ import gradio as gr
 
 from components.core.analysis import analyze
 from components.core.messages import UserError, render, t
+from components.core.numbering import clamp
 from components.core.services import Services
 from components.core.text import MAX_CHARS, escape
 from components.pretraining.compute import MAX_TOP_K, fill_mask, mask_input, next_sentence, rank_guess, words
@@ -25,13 +26,14 @@ from components.pretraining.views import (
     bias_markdown,
     fill_markdown,
     fill_table,
+    note_markdown,
     nsp_markdown,
     reads_markdown,
     recipe_table,
     word_choices,
 )
 from components.ui.errors import show_warnings, user_errors
-from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples
+from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples, model_slider
 
 TAB_ID = "pretraining"
 MAX_GUESS = 100
@@ -74,7 +76,7 @@ def endpoints(services: Services):
             choice = choose_model(services, model_name, "mlm", text)
             reader = choice.model or choice.asked
             choices = word_choices(words(analyze(reader, text, detail="tokens")))
-            status = render(choice.note, lang, escape=lambda s: escape(s, markdown=True)) if choice.note else t(
+            status = note_markdown(choice.note, lang) if choice.note else t(
                 "pre_using", lang, model=escape(reader.name, markdown=True))
         except UserError as err:
             return gr.update(choices=[], value=[]), escape(err.render(lang))
@@ -86,17 +88,17 @@ def endpoints(services: Services):
         choice = choose_model(services, model_name, "mlm", text)
         if choice.model is None:
             masked = mask_input(choice.asked, text, _words(masked_words))
-            note = render(choice.note, lang, escape=lambda s: escape(s, markdown=True))
+            note = note_markdown(choice.note, lang)
             return None, reads_markdown(masked.tokens(choice.asked), lang) + "\n\n" + note, None, fill_table(None, lang)
         model = choice.model
         if guess_first and not (guess or "").strip():
             masked = mask_input(model, text, _words(masked_words))
             return None, reads_markdown(masked.tokens(model), lang) + "\n\n" + t("pre_guess_needed", lang), None, \
                 fill_table(None, lang)
-        n_layers = int(model.config.num_hidden_layers)
-        result = fill_mask(model, text, _words(masked_words), top_k=top_k, layer=min(int(layer), n_layers),
-                           classroom=classroom)
-        show_warnings(result.warnings, lang)
+        shown = clamp("layer", layer, (int(model.config.num_hidden_layers), int(model.config.num_attention_heads)),
+                      model.name, default=int(model.config.num_hidden_layers))
+        result = fill_mask(model, text, _words(masked_words), top_k=top_k, layer=shown.number, classroom=classroom)
+        show_warnings([*result.warnings, *([shown.notice] if shown.notice else [])], lang)
         guesses = rank_guess(model, result, guess[:MAX_GUESS]) if (guess or "").strip() else []
         heads = int(model.config.num_attention_heads)
         return (fill_figure(result, lang, text), fill_markdown(result, model, guesses, choice.note, lang, text),
@@ -114,7 +116,7 @@ def endpoints(services: Services):
                 results = [(s, fill_mask(choice.model, s, top_k=5, classroom=classroom)) for s in pair]
                 return bias_markdown(results, lang)
         choice = choose_model(services, model_name, "mlm")
-        return render(choice.note, lang, escape=lambda s: escape(s, markdown=True)) if choice.note else ""
+        return note_markdown(choice.note, lang) if choice.note else ""
 
     @user_errors
     def recipe(text: str, seed: float, classroom: bool, model_name: str, lang: str = "en"):
@@ -126,7 +128,7 @@ def endpoints(services: Services):
         shown = drawn.input_tokens(reader)
         lines = [render(summary(drawn, rows), lang)]
         if choice.note:
-            lines.append(render(choice.note, lang, escape=lambda s: escape(s, markdown=True)))
+            lines.append(note_markdown(choice.note, lang))
         return recipe_figure(drawn, shown, lang, text), "\n\n".join(lines), recipe_table(drawn, shown, rows, lang)
 
     @user_errors
@@ -162,9 +164,10 @@ def build(ctx: TabContext) -> TabHandle:
             guess = gr.Textbox(label=i18n("pre_guess"), max_length=MAX_GUESS, elem_id="pretraining-guess")
             with gr.Row():
                 top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=i18n("pre_top_k"))
-                layer = gr.Slider(1, 12, value=12, step=1, label=i18n("pre_layer"))
+                layer = model_slider("layer", 12, ctx.services.config.default_model, label=i18n("pre_layer"),
+                                    info=i18n("num_rule_short"), elem_id="pretraining-layer")
             reveal = gr.Button(i18n("pre_reveal"), variant="primary", elem_id="pretraining-reveal")
-            examples([[e] for e in FILL_EXAMPLES], [text], i18n)
+            examples(ctx.readable([[e] for e in FILL_EXAMPLES]), [text], i18n)
         with gr.Column(scale=2):
             note = gr.Markdown(elem_id="pretraining-note")
     fill_plot = gr.Plot(label=i18n("pre_fill_plot"), elem_id="pretraining-fill-plot")
@@ -179,8 +182,8 @@ def build(ctx: TabContext) -> TabHandle:
     gr.Markdown(i18n("pre_recipe_title"))
     gr.Markdown(i18n("pre_recipe_intro"))
     with gr.Row():
-        recipe_text = gr.Textbox(label=i18n("pre_text"), value=RECIPE_TEXT, lines=2, max_length=MAX_CHARS, scale=3,
-                                 elem_id="pretraining-recipe-text")
+        recipe_text = gr.Textbox(label=i18n("pre_recipe_text"), value=RECIPE_TEXT, lines=2, max_length=MAX_CHARS,
+                                 scale=3, elem_id="pretraining-recipe-text")
         seed = gr.Number(value=0, minimum=0, maximum=MAX_SEED, precision=0, label=i18n("pre_seed"), scale=1,
                          elem_id="pretraining-seed")
     with gr.Row():
@@ -203,7 +206,7 @@ def build(ctx: TabContext) -> TabHandle:
         ask = gr.Button(i18n("pre_nsp_run"), variant="primary", elem_id="pretraining-nsp-run")
     nsp_note = gr.Markdown(elem_id="pretraining-nsp-note")
     nsp_plot = gr.Plot(label=i18n("pre_nsp_plot"), elem_id="pretraining-nsp-plot")
-    examples(NSP_EXAMPLES, [a, b], i18n, headers=PAIR_HEADERS)
+    examples(ctx.readable(NSP_EXAMPLES), [a, b], i18n, headers=PAIR_HEADERS)
 
     ctx.light(functools.partial(gr.on, None), refresh, [text, ctx.model, ctx.lang], [masked, status],
                     api_name=False, show_progress="hidden", trigger_mode="always_last")

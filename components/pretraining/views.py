@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from components.core.messages import Msg, render, t
 from components.core.models import LoadedModel
-from components.core.text import escape
+from components.core.text import escape, teacher_details
 from components.pretraining.compute import FillResult, Guess
 from components.pretraining.figures import KIND_KEYS
 from components.pretraining.recipe import Draw, Recovery
@@ -66,9 +66,14 @@ def _guess_lines(guesses: list[Guess], model: LoadedModel, lang: str) -> list[st
     return lines
 
 
+def note_markdown(note: Msg, lang: str) -> str:
+    """A note about the model choice, with its part for the teacher folded away."""
+    return render(note, lang, escape=_md) + teacher_details(note, lang)
+
+
 def fill_markdown(result: FillResult, model: LoadedModel, guesses: list[Guess], note: Msg | None, lang: str,
                   text: str) -> str:
-    lines = [render(note, lang, escape=_md)] if note else []
+    lines = [note_markdown(note, lang)] if note else []
     lines.append(reads_markdown(result.tokens, lang))
     lines += _guess_lines(guesses, model, lang)
     for i, mask in enumerate(result.masks):
@@ -103,7 +108,7 @@ def recipe_table(result: Draw, shown: tuple[str, ...], rows: list[Recovery] | No
 
 
 def nsp_markdown(p: float | None, note: Msg | None, a: str, b: str, lang: str) -> str:
-    lines = [render(note, lang, escape=_md)] if note else []
+    lines = [note_markdown(note, lang)] if note else []
     if p is not None:
         lines.append(t("pre_nsp_follows" if p >= 0.5 else "pre_nsp_random", lang, p=p))
     lines.append(link("pre_tokens_link", lang, tab="tokens", text=a, pair=b))

@@ -70,7 +70,7 @@ def build(ctx: TabContext) -> TabHandle:
     frame = gr.Dataframe(label=i18n("tok_table"), wrap=True, interactive=False, elem_id="tokens-table")
     csv_button(i18n, frame, "bertlens-tokens")
     plot = gr.Plot(label=i18n("tok_plot"), elem_id="tokens-plot")
-    examples(EXAMPLES, [text, pair], i18n, headers=PAIR_HEADERS)
+    examples(ctx.readable(EXAMPLES), [text, pair], i18n, headers=PAIR_HEADERS)
     fn = tokens_endpoint(ctx.services)
     inputs, outputs = [text, pair, ctx.model, ctx.lang], [frame, summary, plot]
     ctx.light(run.click, fn, inputs, outputs, api_name="tokens")

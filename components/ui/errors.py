@@ -7,7 +7,9 @@ library, is a bug: logged with its traceback on the server and shown as a short 
 as a traceback and never as the library's words.
 
 Design decision: handlers take the session's language as a parameter named ``lang``; the
-adapter finds it there, so a handler never formats an error itself.
+adapter finds it there, so a handler never formats an error itself. A failed event leaves its outputs
+as they were, so ``clear_on_error`` empties them after the toast: no result of an earlier input stays
+on screen beside the message about this one.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable, Iterable
 import gradio as gr
 
 from components.core.messages import Msg, UserError, render
-from components.core.text import escape
+from components.core.text import escape, teacher_details
 
 log = logging.getLogger("bertlens")
 
@@ -44,7 +46,8 @@ def user_errors(fn: Callable) -> Callable:
             raise exc
         title = render(Msg("toast_error"), lang)
         if isinstance(exc, UserError):
-            raise gr.Error(as_text(exc.render(lang)), title=title, print_exception=False) from None
+            raise gr.Error(as_text(exc.render(lang)) + teacher_details(exc.msg, lang), title=title,
+                           print_exception=False) from None
         log.error("unexpected error in %s", fn.__name__, exc_info=exc)
         raise gr.Error(as_text(render(Msg("core_unexpected"), lang)), title=title, print_exception=False) from None
 
@@ -66,6 +69,26 @@ def user_errors(fn: Callable) -> Callable:
             fail(exc, _lang(fn, args, kwargs))
 
     return wrapper
+
+
+# What an event shows (results), as opposed to what a student sets (controls, which an error never touches).
+RESULTS = (gr.Plot, gr.Markdown, gr.HTML, gr.Dataframe, gr.Label, gr.HighlightedText, gr.JSON, gr.DownloadButton,
+           gr.File, gr.Image)
+
+
+def clear_on_error(event, outputs) -> None:
+    """When ``event`` fails (its toast is shown), empty every result it writes: a figure or a note from the
+    previous sentence beside an error about this one would be read as this sentence's answer.
+
+    Controls among ``outputs`` (a menu, a slider, a grid of checkboxes) keep what the student set; an event
+    whose outputs include one shows its progress on its results only (``show_progress_on``), so the control
+    never turns into an error badge. ``TabContext.model_event`` calls this for every model event."""
+    outputs = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
+    shown = [o for o in outputs if isinstance(o, RESULTS)]
+    if shown:
+        cleared = [gr.update(value=None) for _ in shown]
+        event.failure(lambda: cleared if len(cleared) > 1 else cleared[0], None, shown, api_name=False, queue=False,
+                      show_progress="hidden")
 
 
 def as_text(message: str) -> str:

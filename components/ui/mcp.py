@@ -59,8 +59,11 @@ TOOLS: dict[str, str] = {
     "layer": "Recompute one encoder layer of a BERT model for one query token, step by step from the "
              "checkpoint's own weights: q, k, v of a head, the scores, the softmax attention row, the head "
              "outputs, residual + LayerNorm, the feed-forward network and the layer's output, with checks "
-             "against the model's own outputs. Takes the text, the layer, the head and the token position "
-             "(from 0)." + _NUMBERING,
+             "against the model's own outputs. Takes the text (and an optional second sentence), the model, the "
+             "layer, the head, the token position (from 0; -1 for the first token after [CLS]) and an optional "
+             "guess (a position); returns one sentence and one figure per step, the attention row as a table "
+             "and a JSON record (tokens, scores, attention_row, output, checks). Layer L reads hidden_states[L-1] "
+             "and writes hidden_states[L]." + _NUMBERING,
     "heads": "Measure the role of every attention head over a corpus (built-in, or sentences one a line): "
              "mean attention share to [CLS], [SEP], punctuation, the token itself, the previous and the next "
              "token, and the entropy; returns a layer x head grid and a table." + _NUMBERING,

@@ -21,29 +21,36 @@ from pathlib import Path
 import gradio as gr
 
 from components.core.messages import Msg, lang_of, render
+from components.core.models import model_shape
+from components.core.numbering import clamp, span
 from components.core.services import Services, model_choices
 from components.ui import about
 from components.ui.errors import show_warnings
 from components.ui.i18n import make_i18n
-from components.ui.widgets import TabContext, TabHandle
+from components.ui.widgets import TabContext, TabHandle, clamp_sliders, is_model_slider
 
 __all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 # lesson folders, in tab order; each has a tab.py with TAB_ID, TITLE (a message key) and build(ctx)
-LESSONS = ("predict", "explain", "attention", "heads", "tokens", "polysemy", "pretraining", "finetune")
+LESSONS = ("predict", "explain", "attention", "layer", "heads", "tokens", "polysemy", "pretraining", "finetune")
 MAX_LINK = 2000  # characters: what every browser, proxy and server on the way accepts
-GLOBAL_PARAMS = ("tab", "model", "lang")
+GLOBAL_PARAMS = ("tab", "model", "lang", "projector")  # a link's parameters that belong to no tab
 
 
 # Runs in the page before Gradio: the language switch (Gradio's own locale store) and plot exports.
 HEAD = "<script>" + (ASSETS / "app.js").read_text(encoding="utf-8") + "</script>"
 DETECT_LANG_JS = """
 (ignored) => {
-  const asked = new URLSearchParams(window.location.search).get('lang');
+  const query = new URLSearchParams(window.location.search);
+  const asked = query.get('lang');
   const lang = asked || window.localStorage.getItem('bertlens-lang') || navigator.language || 'en';
   if (asked || window.localStorage.getItem('bertlens-lang')) { window.bertlensSetLocale(lang); }
-  return [lang, window.location.search.length];
+  const linked = query.get('projector');
+  const projector = linked !== null ? ['1', 'true'].includes(linked.toLowerCase())
+    : window.localStorage.getItem('bertlens-projector') === '1';
+  window.bertlensProjector(projector);
+  return [lang, window.location.search.length, projector];
 }
 """
 SWITCH_LANG_JS = "(lang) => { window.localStorage.setItem('bertlens-lang', lang); window.bertlensSetLocale(lang); " \
@@ -56,6 +63,11 @@ def _lessons():
 
 def _coerce(component: gr.components.Component, raw: str):
     """The value a deep-link parameter gives a control, or None when it does not fit."""
+    if is_model_slider(component):  # brought into the linked model's range by read_link
+        try:
+            return float(raw)
+        except ValueError:
+            return None
     if isinstance(component, gr.Slider):
         try:
             value = float(raw)
@@ -74,8 +86,9 @@ def _coerce(component: gr.components.Component, raw: str):
 
 
 def read_link(query: dict[str, str], fields_by_tab: dict[str, dict], models: tuple[str, ...],
-              query_length: int) -> tuple[str | None, dict, list[Msg]]:
-    """(tab to open, {component: value}, notices) for a deep link's query parameters."""
+              query_length: int, default_model: str | None = None) -> tuple[str | None, dict, list[Msg]]:
+    """(tab to open, {component: value}, notices) for a deep link's query parameters. A layer or head
+    that the linked model does not have is brought into its range, with a notice."""
     if query_length > MAX_LINK:
         return None, {}, [Msg("shell_link_too_long", n=f"{query_length:,}", limit=f"{MAX_LINK:,}")]
     notices: list[Msg] = []
@@ -86,14 +99,18 @@ def read_link(query: dict[str, str], fields_by_tab: dict[str, dict], models: tup
     values: dict = {}
     fields = fields_by_tab[tab] if tab else {}
     for name, raw in query.items():
-        if name in ("tab", "lang"):
-            continue
-        if name == "model":
-            if raw not in models:
-                notices.append(Msg("shell_link_ignored", name=name, why=Msg("shell_link_bad_value", value=raw[:40])))
+        if name == "model" and raw not in models:
+            notices.append(Msg("shell_link_ignored", name=name, why=Msg("shell_link_bad_value", value=raw[:40])))
+        if name in GLOBAL_PARAMS:  # read by the page (lang, projector) or by on_load (tab, model)
             continue
         component = fields.get(name)
         value = _coerce(component, raw) if component is not None else None
+        if is_model_slider(component) and value is not None:
+            model = query.get("model") if query.get("model") in models else (default_model or models[0])
+            clamped = clamp(component.bertlens_kind, value, model_shape(model), model)
+            value = clamped.number
+            if clamped.notice is not None:
+                notices.append(clamped.notice)
         if component is None:
             notices.append(Msg("shell_link_ignored", name=name[:40], why=Msg("shell_link_unknown")))
         elif value is None:
@@ -120,8 +137,7 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
             language = gr.Radio([("English", "en"), ("中文", "zh")], value="en", label=i18n("shell_language"),
                                 scale=1, elem_id="language-switch")
             projector = gr.Checkbox(label=i18n("shell_projector"), value=False, scale=1, elem_id="projector-toggle")
-        projector.change(None, projector, None, js="(on) => { document.body.classList.toggle('projector', on); "
-                                                    "return []; }")
+        projector.input(None, projector, None, js="(on) => { window.bertlensProjector(on); return []; }")
         ctx = TabContext(services=services, i18n=i18n, model=model_box, lang=lang,
                          session_classifier=session_classifier)
         handles: dict[str, TabHandle] = {}
@@ -137,28 +153,43 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
             copy = gr.Button(i18n("shell_copy_link"), size="sm", scale=0, elem_id="copy-link")
             link = gr.Textbox(label=i18n("shell_link"), interactive=False, scale=4, elem_id="view-link",
                               buttons=["copy"])
-        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table)
+        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table, projector)
+    clamp_sliders(demo.blocks.values())
     demo.bertlens_i18n = i18n  # launch() needs the same instance the components used
     return demo
 
 
 def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, current_tab, copy, link, language,
-                about_table) -> None:
+                about_table, projector) -> None:
     services = ctx.services
-    models = services.config.models  # the load and switch events need names only: they never run a model
+    # the load and switch events need names only: they never run a model (nor close over Services)
+    models, default_model = services.config.models, services.config.default_model
     carrier = gr.Textbox(visible=False)
     query_length = gr.Number(visible=False)
     field_components = list(dict.fromkeys(c for h in handles.values() for c in h.fields.values()))
     fields_by_tab = {tab_id: h.fields for tab_id, h in handles.items()}
     lang_state, model_box = ctx.lang, ctx.model
+    sliders = [block for block in demo.blocks.values() if is_model_slider(block)]
+    unlinked_sliders = [s for s in sliders if s not in field_components]
 
-    def on_load(detected: str, length: float, request: gr.Request):
+    def ranges(model: str, values: dict) -> dict:
+        """Every layer/head slider's range set to the model's own; values kept in range."""
+        shape = model_shape(model)
+        updates = {}
+        for slider in sliders:
+            first, last = span(slider.bertlens_kind, shape)
+            value = values.get(slider)
+            updates[slider] = gr.update(minimum=first, maximum=last, **(
+                {} if value is None else {"value": min(max(int(value), first), last)}))
+        return updates
+
+    def on_load(detected: str, length: float, projector_on: bool, request: gr.Request):
         lang = lang_of(detected)
         query = dict(request.query_params) if request is not None else {}
-        tab, values, notices = read_link(query, fields_by_tab, models, int(length or 0))
+        tab, values, notices = read_link(query, fields_by_tab, models, int(length or 0), default_model)
         show_warnings(notices, lang)
         model = {"value": query["model"]} if query.get("model") in models else {}
-        updates = {lang_state: lang, language: lang,
+        updates = {lang_state: lang, language: lang, projector: bool(projector_on),
                    model_box: gr.update(choices=model_choices(models, lang), **model),
                    about_table: about.models_markdown(models, lang)}
         if tab:
@@ -166,7 +197,11 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
             updates[current_tab] = tab
         updates[linked] = tab
         updates.update({c: values[c] if c in values else gr.skip() for c in field_components})
+        updates.update(ranges(model.get("value", default_model), values))
         return updates
+
+    def on_model(model: str, *values):
+        return ranges(model, dict(zip(sliders, values)))
 
     def run_linked(tab: str | None):
         return {trigger: 1 if tab_id == tab else gr.skip() for tab_id, trigger in triggers.items()}
@@ -179,10 +214,14 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
     for tab_id, trigger in triggers.items():
         fn, inputs, run_outputs = handles[tab_id].run
         ctx.event(handles[tab_id].lane, trigger.change, fn, inputs, run_outputs, api_name=False)
-    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, linked, *field_components]
-    loaded = demo.load(on_load, [carrier, query_length], outputs, js=DETECT_LANG_JS, api_name=False,
+    outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, linked, projector, *field_components,
+               *unlinked_sliders]
+    loaded = demo.load(on_load, [carrier, query_length, projector], outputs, js=DETECT_LANG_JS, api_name=False,
                        show_progress="hidden")
     loaded.then(run_linked, linked, list(triggers.values()), api_name=False, show_progress="hidden")
+
+    # reads config files only (never weights), so it needs no lane
+    model_box.change(on_model, [model_box, *sliders], sliders, api_name=False, show_progress="hidden")
 
     def on_switch(lang: str):
         return lang_of(lang), gr.update(choices=model_choices(models, lang)), about.models_markdown(models, lang)
@@ -209,6 +248,7 @@ def _copy_js(fields: list[tuple[str, str]]) -> str:
     const v = values[i];
     if (t === tab && v !== null && v !== undefined && String(v) !== '') query.set(name, String(v));
   }});
+  if (document.body.classList.contains('projector')) query.set('projector', '1');
   const url = window.location.origin + window.location.pathname + '?' + query.toString();
   if (url.length > {MAX_LINK}) {{
     return {json.dumps(too_long, ensure_ascii=False)}[lang].replace('__N__', url.length.toLocaleString('en'));

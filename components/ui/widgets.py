@@ -18,10 +18,15 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
+from components.core.analysis import is_chinese
+from components.core.models import model_shape
+from components.core.numbering import span
 from components.core.services import Services
 from components.core.text import MAX_CHARS
+from components.ui.errors import clear_on_error
 
-__all__ = ["PAIR_HEADERS", "TabContext", "TabHandle", "csv_button", "examples", "sentence_pair"]
+__all__ = ["PAIR_HEADERS", "TabContext", "TabHandle", "clamp_sliders", "compare_sentence", "csv_button", "examples",
+           "is_model_slider", "model_slider", "pair_examples", "run_then_compare", "sentence_pair", "when_on"]
 
 
 # Builds a CSV from a gr.Dataframe's value in the browser (no server round trip) and downloads it.
@@ -59,14 +64,23 @@ class TabContext:
     lang: gr.State  # "en" or "zh" for this browser session
     session_classifier: gr.State  # this browser's live-trained classifier directory, or None
 
+    def readable(self, rows: list) -> list:
+        """The built-in examples a model here can read: Chinese ones only when a Chinese model is on this
+        machine (until then they would only fail, and the message would be for the teacher, not the class)."""
+        if self.services.chinese_here():
+            return list(rows)
+        return [row for row in rows if not any(is_chinese(str(cell)) for cell in _cells(row))]
+
     def light(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
         """Wire an event of one forward and a figure into the light lane: it computes holding one of the
         lane's worker permits and waits only behind other light requests."""
         if inspect.isgeneratorfunction(fn):
             raise TypeError("a light event computes once; a generator belongs in the heavy lane")
         lane = self.services.budget.light
-        return trigger(self.services.light_permits.wrap(fn), inputs, outputs, concurrency_id=lane.name,
-                       concurrency_limit=lane.slots, **kwargs)
+        event = trigger(self.services.light_permits.wrap(fn), inputs, outputs, concurrency_id=lane.name,
+                        concurrency_limit=lane.slots, **kwargs)
+        clear_on_error(event, outputs)
+        return event
 
     model_event = light  # the name events were wired with before the lanes (a new lesson may still use it)
 
@@ -74,7 +88,9 @@ class TabContext:
         """Wire an event of seconds of work into the heavy lane: each slot a worker; the student sees their
         place in the queue and the function's ``gr.Progress``."""
         lane = self.services.budget.heavy
-        return trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots, **kwargs)
+        event = trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots, **kwargs)
+        clear_on_error(event, outputs)
+        return event
 
     def training(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
         """Wire the live training run into its own group of one (it trains in a child process at nice 10)."""
@@ -84,6 +100,45 @@ class TabContext:
     def event(self, lane: str, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
         """``light`` or ``heavy`` by name (the shell wires deep links into the lane their tab names)."""
         return {"light": self.light, "heavy": self.heavy}[lane](trigger, fn, inputs, outputs, **kwargs)
+
+
+def model_slider(kind: str, value: int, default_model: str, **kwargs) -> gr.Slider:
+    """A slider over the current model's encoder layers (1..N), heads (1..H) or hidden states (0..N).
+
+    Its range is the model's own: built for the default model, and updated by the shell at load and on
+    every model switch (``model_shape``: no weights are read); ``slider.bertlens_kind`` marks it. Gradio's
+    own bound check would answer an out-of-range value from the API with an English error: this slider
+    passes the number on, and the handler brings it into range with a notice in the student's language
+    (``core.numbering.clamp``). (An instance attribute, not a subclass: Gradio writes a .pyi stub beside
+    every module that subclasses a component.)"""
+    first, last = span(kind, model_shape(default_model))
+    slider = gr.Slider(first, last, value=min(max(value, first), last), step=1, **kwargs)
+    slider.bertlens_kind = kind
+    slider.preprocess = lambda payload: None if payload is None else float(payload)
+    return slider
+
+
+def clamp_sliders(blocks) -> None:
+    """Every other slider brings a value from the API or a link into its range instead of answering with
+    Gradio's own bound error, which is English and names no fix (``Value -5 is less than minimum value 0``)."""
+    for block in blocks:
+        if isinstance(block, gr.Slider) and not is_model_slider(block):
+            low, high, original = block.minimum, block.maximum, block.preprocess
+
+            def preprocess(payload, low=low, high=high, original=original):
+                return original(min(max(float(payload), low), high)) if payload is not None else original(payload)
+
+            block.preprocess = preprocess
+
+
+def is_model_slider(block) -> bool:
+    return isinstance(block, gr.Slider) and hasattr(block, "bertlens_kind")
+
+
+def _cells(row) -> list:
+    if isinstance(row, (list, tuple)):
+        return list(row)
+    return [getattr(row, "first", row), getattr(row, "second", "")]
 
 
 PAIR_HEADERS = ["A", "B"]
@@ -96,6 +151,60 @@ def sentence_pair(i18n: gr.I18n, value: str, elem_prefix: str) -> tuple[gr.Textb
                           elem_id=f"{elem_prefix}-text")
         pair = gr.Textbox(label=i18n("sentence_b"), lines=2, max_length=MAX_CHARS, elem_id=f"{elem_prefix}-pair")
     return text, pair
+
+
+def compare_sentence(i18n: gr.I18n, elem_prefix: str, info: str | None = None) -> tuple[gr.Checkbox, gr.Textbox]:
+    """The compare mode's switch (off by default) and the second-sentence box it reveals (minimal pairs)."""
+    on = gr.Checkbox(value=False, label=i18n("compare_on"), info=info, elem_id=f"{elem_prefix}-compare")
+    second = gr.Textbox(label=i18n("compare_text"), lines=2, max_length=MAX_CHARS, visible=False,
+                        elem_id=f"{elem_prefix}-compare-text")
+    on.change(lambda shown: gr.update(visible=bool(shown)), on, second, queue=False, api_name=False,
+              show_progress="hidden")
+    return on, second
+
+
+def pair_examples(pairs, text: gr.Textbox, second: gr.Textbox, on: gr.Checkbox, i18n: gr.I18n, elem_id: str,
+                  clear: list[gr.Textbox] = ()) -> gr.Examples:
+    """Built-in minimal pairs (``components.core.minimal_pairs``): a click fills both boxes, turns compare on
+    and empties ``clear`` (Attention's sentence B: a minimal pair compares two single sentences)."""
+    block = gr.Examples([[pair.first, pair.second] for pair in pairs], inputs=[text, second],
+                        label=i18n("compare_examples"), elem_id=elem_id)
+    block.dataset.headers = ["1", "2"]
+    block.load_input_event.then(lambda: (True, *[""] * len(clear)), None, [on, *clear], queue=False, api_name=False,
+                                show_progress="hidden")
+    return block
+
+
+def when_on(run_compare: Callable, n_outputs: int) -> Callable:
+    """The comparison as the page runs it: its outputs emptied while compare is off."""
+    def compare_if_on(on: bool, *args):
+        return run_compare(*args) if on else (None,) * n_outputs
+
+    return compare_if_on
+
+
+def run_then_compare(ctx: TabContext, trigger: Callable, run: Callable, inputs: list, outputs: list,
+                     compare: Callable, compare_inputs: list, compare_outputs: list, on: gr.Checkbox, *,
+                     display: list | None = None, compare_api_name: str | None = None, lane: str = "light",
+                     **kwargs):
+    """``run`` on ``trigger`` (the event returned), then, if it succeeded, the comparison; a failure empties
+    what it would have shown.
+
+    ``display`` are the outputs that show progress and are emptied on a failure (default: all; a control
+    among the outputs keeps its value and never turns into an error badge). With ``compare_api_name`` the
+    trigger exists only in compare mode (Enter in the second box), so the comparison runs unconditionally as
+    that named endpoint; otherwise it runs only while ``on`` is ticked. Both run in ``lane``."""
+    display = outputs if display is None else display
+    first = ctx.event(lane, trigger, run, inputs, outputs, show_progress_on=display, **kwargs)
+    clear_on_error(first, compare_outputs)  # its own outputs are emptied by the lane's wiring
+    kwargs.pop("api_name", None)
+    if compare_api_name:
+        ctx.event(lane, first.success, compare, compare_inputs, compare_outputs, api_name=compare_api_name,
+                  **kwargs)
+    else:
+        ctx.event(lane, first.success, when_on(compare, len(compare_outputs)), [on, *compare_inputs],
+                  compare_outputs, api_name=False, **kwargs)
+    return first
 
 
 def examples(rows: list[list], inputs: list, i18n: gr.I18n, headers: list[str] | None = None,
