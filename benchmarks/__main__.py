@@ -58,8 +58,10 @@ BENCHMARKS: dict[str, Benchmark] = {
                           "Polysemy's sense separation by layer (bank, 苹果 …) and its speed; app start",
                           (), ("--repeats", "1", "--skip-startup", "--sets", "1"), "3"),
     "load": Benchmark("load_test", "load",
-                      "a class at once: concurrent gradio_client sessions on every endpoint, p50/p95, errors",
-                      (), ("--sessions", "2", "--rounds", "1"), "5"),
+                      "a class at once: every endpoint; a mixed class (20 light + 10 heavy students); a burst of 30 "
+                      "Predicts: p50/p95 per endpoint and lane, errors, weights read",
+                      ("--mode", "all"), ("--mode", "all", "--sessions", "2", "--rounds", "1", "--light", "2",
+                                          "--heavy", "1", "--clients", "3", "--bursts", "1"), "6"),
     "finetune_layers": Benchmark("finetune_layers_bench", "finetune_layers",
                                  "which layer's frozen features: sklearn-lr per layer spec on GoEmotions",
                                  (), ("--max-examples", "200", "--specs", "last", "--no-evaluate-check"), "20"),

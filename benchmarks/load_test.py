@@ -18,6 +18,7 @@ weights were read.
     python benchmarks/load_test.py                                # every endpoint, 30 x 3
     python benchmarks/load_test.py --mode mixed                   # 20 light + 10 heavy students at once
     python benchmarks/load_test.py --mode burst                   # 30 clients press Predict together
+    python benchmarks/load_test.py --mode all                     # the three in turn, on one server
     python benchmarks/load_test.py --url http://127.0.0.1:7860/ --mode burst
 """
 
@@ -39,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LIGHT, HEAVY = ("/predict", "/tokens", "/attention"), ("/polysemy", "/explain")
+MODES = ("every", "mixed", "burst")
 
 # What each simulated student sends: the classroom examples, English, default controls.
 CALLS: dict[str, tuple] = {
@@ -269,9 +271,21 @@ def _child(mode: str, url: str, args: argparse.Namespace, out) -> None:
     out.put(asdict(run(mode, url, args)))
 
 
+def in_child(mode: str, url: str, args: argparse.Namespace) -> LoadReport:
+    """The students in a child process: their clients never share the server's interpreter."""
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    child = context.Process(target=_child, args=(mode, url, args, out))
+    child.start()
+    report = LoadReport(**out.get())
+    child.join()
+    return report
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=("every", "mixed", "burst"), default="every")
+    parser.add_argument("--mode", choices=(*MODES, "all"), default="every",
+                        help="every (default), mixed, burst, or all three in turn on one server")
     parser.add_argument("--url", help="a running app on loopback (default: serve one in this process)")
     parser.add_argument("--sessions", type=int, default=30, help="every: sessions (default 30)")
     parser.add_argument("--rounds", type=int, default=3, help="every, mixed: rounds (default 3)")
@@ -298,16 +312,12 @@ def main() -> int:
         demo = launch(services, max_size=400)
         start_warm_up().join()  # python app.py prepares UMAP once the port is open; the class comes after
         url = demo.local_url
-        context = multiprocessing.get_context("spawn")
-        out = context.Queue()
-        child = context.Process(target=_child, args=(args.mode, url, args, out))
-        child.start()
-        report = LoadReport(**out.get())
-        child.join()
-    else:
-        report = run(args.mode, url, args)
-    print(report.table())
-    record = {**asdict(report), "summary": report.summary()}
+    records = {}
+    for mode in MODES if args.mode == "all" else (args.mode,):
+        report = in_child(mode, url, args) if demo is not None else run(mode, url, args)
+        print(report.table(), flush=True)
+        records[mode] = {**asdict(report), "summary": report.summary()}
+    record = records[args.mode] if args.mode != "all" else {"modes": records}
     if demo is not None:
         from components.core.analysis import forwards_by_batch_size
         from components.core.models import load_counts
@@ -317,11 +327,10 @@ def main() -> int:
         print("weights loaded:", record["weights_loaded"], "forwards by batch size:", record["forwards_by_batch_size"])
     from benchmarks.common import result_path
 
-    (args.json or result_path(f"load_{args.mode}" if args.mode != "every" else "load")).write_text(
-        json.dumps(record, indent=2))
+    (args.json or result_path("load")).write_text(json.dumps(record, indent=2))
     if demo is not None:
         demo.close()
-    return 1 if report.errors else 0
+    return 1 if any(r["errors"] for r in records.values()) else 0
 
 
 if __name__ == "__main__":

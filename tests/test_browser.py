@@ -342,6 +342,7 @@ def test_projector_mode_enlarges_everything_a_class_reads_and_is_remembered(play
     try:
         panel = open_tab(page, "attention")
         run_and_wait(page, panel)
+        open_bertviz(page)  # its views are built once their accordion is open
         before = page.evaluate(PROJECTOR_SIZES, READ_IN_CLASS)
         page.locator("#projector-toggle input[type=checkbox]").check()
         page.wait_for_function("() => document.querySelector('#attention-plot .js-plotly-plot')._fullLayout.font.size"
