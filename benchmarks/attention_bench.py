@@ -3,9 +3,10 @@
     python benchmarks/attention_bench.py [--repeats 15]
 
 Server time = analysis (forward pass, cache cleared each run) + heatmap figure and its JSON (what
-``/attention`` does), compared with the raw encoder forward alone; the bertviz HTML is timed apart
-(``/attention_bertviz``: built only while its accordion is open); payload = our sandboxed bertviz HTML
-against bertviz's own ``head_view``/``model_view(html_action='return')`` for the same input.
+``/attention`` does), compared with the raw encoder forward alone, the two timed in turn on one torch
+thread; the bertviz HTML is timed apart (``/attention_bertviz``: built only while its accordion is
+open); payload = our sandboxed bertviz HTML against bertviz's own
+``head_view``/``model_view(html_action='return')`` for the same input.
 Prints a table and writes benchmarks/results/attention.json.
 """
 
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
+from benchmarks.common import in_turn  # noqa: E402
 from components.attention.bertviz import bertviz_html, shape_payload  # noqa: E402
 from components.attention.compute import attention_view  # noqa: E402
 from components.attention.figures import attention_figure  # noqa: E402
@@ -68,7 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # what each of the app's two workers runs on two cores
     model = load_model("minilm")
     text64 = sentence(model, 64)
     enc = model.tokenizer(text64, return_tensors="pt")
@@ -91,8 +93,7 @@ def main() -> int:
         analysis = analyze(model, text64)
         attention_figure(attention_view(analysis, "head", 3, 4), "bench").to_json()
 
-    forward_ms = median_ms(forward, args.repeats)
-    server_ms = median_ms(server, args.repeats)
+    server_ms, forward_ms = in_turn(server, forward, args.repeats)
     redraw_ms = median_ms(redraw, args.repeats)
     bertviz_ms = median_ms(bertviz, args.repeats)
 

@@ -23,9 +23,7 @@ import argparse
 import csv
 import json
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -41,6 +39,8 @@ from components.explain import ablation, compute  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from attention_bench import median_ms, sentence  # noqa: E402
+
+from benchmarks.common import in_turn  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "goemotions" / "test.tsv"
 KS = (1, 2, 3)
@@ -117,20 +117,6 @@ def floor_of(classifier, analysis, steps: int):
         torch.autograd.grad(out.sum(), path)
 
     return floor
-
-
-def in_turn(first, second, repeats: int) -> tuple[float, float]:
-    """Medians (ms) of ``first`` and ``second`` timed one after the other, ``repeats`` times each (after a
-    warm-up of each): a busy neighbour slows both alike."""
-    first()
-    second()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for out, fn in zip(times, (first, second)):
-            started = time.perf_counter()
-            fn()
-            out.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def speed(classifier, steps: int, repeats: int) -> dict[str, float]:
