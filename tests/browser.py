@@ -81,3 +81,35 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_app(playwright, app_server, profile: Path, locale: str = "en-US", query: str = "", timeout: int = 120_000):
+    """A fresh browser profile on the app, after the page-load event applied the language (and the link).
+
+    Waits for "load" and then the language switch, never for "networkidle": Gradio's heartbeat request keeps the
+    network busy for as long as the page is open."""
+    context = open_context(playwright, profile, locale=locale)
+    page = context.new_page()
+    page.watch = watch_page(page)
+    page.goto(app_server.local_url.rstrip("/") + "/" + query, wait_until="load")
+    lang = "zh" if locale.startswith("zh") else "en"
+    page.locator(f"#language-switch input[value={lang}]:checked").wait_for(state="attached", timeout=timeout)
+    return context, page
+
+
+def assert_clean(page, where: str) -> None:
+    """Nothing a page must never do happened: no script ran, nothing left the machine, no user text became
+    markup, no script error."""
+    watch = page.watch
+    assert not watch.dialogs, f"{where}: a script ran (dialog: {watch.dialogs})"
+    assert not watch.external, f"{where}: requests left the machine: {watch.external[:5]}"
+    assert not watch.injected, f"{where}: user text became markup and fetched {watch.injected[:3]}"
+    assert not watch.errors, f"{where}: the page raised {watch.errors[:3]}"
+
+
+def open_teacher_note(box) -> str:
+    """Open the folded "For the teacher" note inside ``box`` (a toast or a note) as a teacher would; its text."""
+    folded = box.locator("details.bl-teacher").first
+    folded.wait_for(timeout=30_000)
+    folded.locator("summary").click()
+    return folded.inner_text()

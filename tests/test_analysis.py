@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from components.core.analysis import analyze, char_span_to_tokens, clean_text
+from components.core.text import MAX_CHARS
+from tests.tiny import raises_key
 
 
 def test_shapes_and_rows_sum_to_one(tiny_en):
@@ -44,7 +46,8 @@ def test_overlong_input_is_truncated_and_said_so(tiny_en):
     text = " ".join(["bank"] * 200)
     a = analyze(tiny_en, text)
     assert a.truncated and a.n_tokens == tiny_en.max_length and a.n_tokens_full == 202
-    assert any("reads at most" in str(w) for w in a.warnings())
+    [note] = [w for w in a.warnings() if w.key == "analysis_truncated"]
+    assert note.params["full"] == 202 and note.params["shown"] == tiny_en.max_length
     assert a.tokens[-1] == "[SEP]"
 
 
@@ -57,12 +60,12 @@ def test_chinese_characters_are_single_tokens(tiny_zh):
 def test_mostly_unknown_text_is_flagged(tiny_en):
     a = analyze(tiny_en, "我喜欢吃苹果")
     assert a.unk_fraction == 1.0
-    assert any("[UNK]" in str(w) for w in a.warnings())
+    assert [w.params["share"] for w in a.warnings() if w.key == "analysis_mostly_unk"] == [1.0]
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", None])
 def test_empty_text_is_a_readable_error(bad):
-    with pytest.raises(ValueError, match="empty"):
+    with raises_key("text_empty"):
         clean_text(bad)
 
 
@@ -71,8 +74,9 @@ def test_control_characters_become_spaces():
 
 
 def test_huge_text_is_refused_with_the_limit():
-    with pytest.raises(ValueError, match="characters"):
-        clean_text("word " * 20_000)
+    huge = "word " * MAX_CHARS  # five times the limit
+    with raises_key("text_too_long", n=len(huge.strip()), limit=MAX_CHARS):
+        clean_text(huge)
 
 
 def test_span_mapping_picks_the_right_occurrence(tiny_en):
@@ -85,7 +89,7 @@ def test_span_mapping_picks_the_right_occurrence(tiny_en):
 
 def test_span_outside_sentence_is_an_error(tiny_en):
     a = analyze(tiny_en, "the bank")
-    with pytest.raises(ValueError, match="outside"):
+    with raises_key("analysis_span_outside", start=3, end=99, length=len("the bank")):
         char_span_to_tokens(a, 3, 99)
 
 
@@ -178,7 +182,7 @@ def test_cache_is_bounded_by_bytes_and_entries():
 
 
 def test_logits_detail_collects_no_attentions_and_a_full_analysis_serves_it(tiny_en):
-    light = analyze(tiny_en, "the river bank", detail="logits")
+    light = analyze(tiny_en, "light rock near the river bank", detail="logits")  # a text no other test analyzes
     assert light.attentions is None and light.hidden_states is None
     full = analyze(tiny_en, "the bank of the river")
     assert analyze(tiny_en, "the bank of the river", detail="logits") is full
@@ -188,6 +192,7 @@ def test_chinese_on_an_english_only_model_is_one_clear_message(tiny_en):
     from dataclasses import replace
 
     english_only = replace(tiny_en, name="tiny-en-only", language="en")
-    with pytest.raises(ValueError, match="bert-base-chinese"):
+    with raises_key("analysis_needs_chinese_model", model="tiny-en-only") as err:
         analyze(english_only, "我喜欢吃苹果")
+    assert err.value.msg.params["teacher"].params == {"name": "bert-base-chinese"}  # how to fetch it
     assert analyze(english_only, "bank 银行 river").n_tokens > 0  # a few characters in English text are fine

@@ -7,6 +7,10 @@ import urllib.request
 import pytest
 from gradio_client.exceptions import AppError
 
+from components.core.messages import Msg
+from components.core.models import PRESETS
+from tests.tiny import shows
+
 
 def test_app_answers_http_200(app_server):
     with urllib.request.urlopen(app_server.local_url, timeout=30) as response:
@@ -24,18 +28,21 @@ def test_tokens_endpoint_returns_real_minilm_tokens(client):
     assert tokens == ["[CLS]", "the", "bank", "raised", "interest", "rates", ".", "[SEP]"]
     ids = [row[2] for row in frame["data"]]
     assert ids[0] == 101 and ids[-1] == 102
-    assert "equals the model's embedding output" in summary
+    assert shows("tok_check_ok", summary) and not shows("tok_check_bad", summary)
 
 
 def test_empty_text_is_a_message_not_a_traceback(client):
-    with pytest.raises(AppError, match="empty"):
+    with pytest.raises(AppError) as err:
         client.predict("   ", "", "minilm", api_name="/tokens")
+    assert shows(Msg("text_empty", what=Msg("text_what_text")), str(err.value))
 
 
 def test_missing_chinese_model_is_a_clear_message(client):
     with pytest.raises(AppError) as err:
         client.predict("我喜欢苹果。", "", "bert-base-chinese", api_name="/tokens")
-    assert "python app.py prefetch bert-base-chinese" in str(err.value)
+    message = str(err.value)
+    assert shows(Msg("model_not_here", name="bert-base-chinese", hub_id=PRESETS["bert-base-chinese"].hub_id), message)
+    assert shows(Msg("model_fetch_hint", name="bert-base-chinese"), message)  # for the teacher: the command to run
     assert "Traceback" not in str(err.value)
 
 
@@ -54,6 +61,7 @@ def test_predict_endpoint_returns_chart_labels_and_top_scores(client):
 
 
 def test_predict_says_the_english_classifier_cannot_read_chinese_and_how_to_get_one(client):
-    with pytest.raises(AppError, match="trained on English") as err:
+    with pytest.raises(AppError) as err:
         client.predict("谢谢你帮我复习，我终于考过了！", "tuned", 0.5, api_name="/predict")
-    assert "prefetch bert-base-chinese" in str(err.value)
+    message = str(err.value)
+    assert shows("analysis_classifier_english", message) and shows("teacher_chinese_classifier", message)

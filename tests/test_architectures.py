@@ -15,7 +15,7 @@ from components.core.analysis import analyze, char_span_to_tokens, pool_span
 from components.core.classifier import load_classifier
 from components.core.models import load_model
 from components.predict.compute import predict_text
-from tests.tiny import make_tiny_classifier
+from tests.tiny import LABELS, make_tiny_classifier
 
 ARCHS = ("bert", "distilbert", "roberta")
 TEXTS = ["the bank raised interest rates", "we sat on the river bank and watched the fish"]
@@ -40,7 +40,7 @@ def _pipeline_scores(folder, text) -> dict[str, float]:
 ])
 @pytest.mark.parametrize("arch", ARCHS)
 def test_scores_equal_the_text_classification_pipeline(tmp_path, arch, problem_type, num_labels, activation):
-    folder = make_tiny_classifier(tmp_path / arch, arch, num_labels=num_labels, problem_type=problem_type, seed=7)
+    folder = make_tiny_classifier(tmp_path / arch, arch, labels=LABELS[:num_labels], problem_type=problem_type, seed=7)
     classifier = load_classifier(folder)
     assert classifier.activation == activation
     for text in TEXTS:

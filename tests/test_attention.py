@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from components.attention.bertviz import bertviz_document, bertviz_html, safe_json, shape_payload
-from components.attention.compute import attention_view, hide, is_punctuation, keep_mask, rollout, select
+from components.attention.compute import NOTE_KEYS, attention_view, hide, is_punctuation, keep_mask, rollout, select
 from components.attention.figures import attention_figure
 from components.core.analysis import analyze
 from components.core.messages import UserError
+from tests.tiny import raises_key
 
 XSS = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
@@ -49,8 +50,12 @@ def test_every_row_sums_to_one_also_after_hiding(pair, view, hide_special, hide_
         assert "[CLS]" not in shown.tokens and "[SEP]" not in shown.tokens
     if hide_punct:
         assert not any(is_punctuation(t) for t in shown.tokens)
-    if hide_special or hide_punct:
-        assert "renormalised" in str(shown.note)
+    hidden = [key for key, on in (("attn_hidden_special", hide_special), ("attn_hidden_punct", hide_punct)) if on]
+    if hidden:  # the note says what was hidden and that the rows were renormalised
+        assert shown.note.key == "attn_note_with_hidden" and shown.note.params["hidden"].key == "attn_note_hidden"
+        assert [m.key for m in shown.note.params["hidden"].params["hidden"]] == hidden
+    else:
+        assert shown.note.key == NOTE_KEYS[view]
     if view == "rollout":
         assert shown.cls_row is not None and abs(float(shown.cls_row.sum()) - 1) < 1e-5
 
@@ -65,7 +70,7 @@ def test_shapes_of_mean_and_grid(pair):
 
 
 def test_hiding_everything_says_how_to_fix_it():
-    with pytest.raises(ValueError, match="untick"):
+    with raises_key("attn_nothing_left"):
         hide(np.eye(2), np.array([False, False]))
     assert keep_mask(["[CLS]", "。", "##.", "a"], np.array([1, 0, 0, 0], bool), True, True).tolist() == [
         False, False, False, True]

@@ -6,6 +6,9 @@ import json
 
 import pytest
 
+from components.core.messages import Msg, render, t
+from tests.tiny import shows
+
 
 def _figure(plot) -> dict:
     value = plot.get("plot", plot) if isinstance(plot, dict) else plot
@@ -21,7 +24,7 @@ def test_attention_endpoint_returns_heatmap_and_note(client):
     z = heat[0]["z"]
     rows = int(z["shape"].split(",")[0]) if isinstance(z, dict) else len(z)  # plotly may send typed arrays
     assert rows == len(figure["layout"]["xaxis"]["ticktext"]) > 10
-    assert "Layer 5, head 3" in note
+    assert t("attn_note_head", "en", layer=5, head=3) in note
 
 
 def test_bertviz_endpoint_returns_the_sandboxed_views(client):
@@ -33,9 +36,11 @@ def test_bertviz_endpoint_returns_the_sandboxed_views(client):
 def test_hiding_tokens_is_said_in_the_note(client):
     _plot, note = client.predict("Hello, world!", "", "minilm", 0, 0, "rollout", True, True,
                                         api_name="/attention")
-    assert "Hidden: [CLS]/[SEP], punctuation" in note and "renormalised" in note
+    hidden = Msg("attn_note_hidden", hidden=[Msg("attn_hidden_special"), Msg("attn_hidden_punct")])
+    assert render(hidden, "en") in note
 
 
 def test_empty_text_is_a_message(client):
-    with pytest.raises(Exception, match="empty"):
+    with pytest.raises(Exception) as err:
         client.predict("  ", "", "minilm", 0, 0, "mean", False, False, api_name="/attention")
+    assert shows(Msg("text_empty", what=Msg("text_what_text")), str(err.value))

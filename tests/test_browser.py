@@ -18,55 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from components.core.messages import t
+from components.core.messages import Msg, t
 from components.ui.shell import LESSONS
-from tests.browser import english_sentences, open_context, screenshot, watch_page
+from tests.browser import assert_clean, english_sentences, open_app, open_context, screenshot
+from tests.tiny import shows
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("umap_compiled")]
 TIMEOUT = 120_000
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"[a-z]+")
 PAYLOAD = "<img src=x onerror=alert(1)> </script><script>alert(2)</script>"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def umap_compiled():
-    from components.polysemy import projection
-
-    projection.warm_up()  # what `python app.py` does before listening
-
-
-@pytest.fixture()
-def page(playwright_session, app_server, tmp_path):
-    """A fresh English page (the shared fixture waits for "networkidle", which Gradio's heartbeat never gives)."""
-    context, page = open_app(playwright_session, app_server, tmp_path / "page")
-    yield page
-    context.close()
-
-
 def tab_titles() -> dict[str, str]:
     """Each lesson's tab id -> its title key, from the lessons the app is built from."""
     return {module.TAB_ID: module.TITLE
             for module in (importlib.import_module(f"components.{name}.tab") for name in LESSONS)}
-
-
-def open_app(playwright, app_server, profile: Path, locale: str = "en-US", query: str = ""):
-    """A fresh browser profile on the app, after the page-load event applied the language (and the link)."""
-    context = open_context(playwright, profile, locale=locale)
-    page = context.new_page()
-    page.watch = watch_page(page)
-    page.goto(app_server.local_url.rstrip("/") + "/" + query, wait_until="load")
-    lang = "zh" if locale.startswith("zh") else "en"
-    page.locator(f"#language-switch input[value={lang}]:checked").wait_for(state="attached", timeout=TIMEOUT)
-    return context, page
-
-
-def assert_clean(page, where: str) -> None:
-    watch = page.watch
-    assert not watch.dialogs, f"{where}: a script ran (dialog: {watch.dialogs})"
-    assert not watch.external, f"{where}: requests left the machine: {watch.external[:5]}"
-    assert not watch.injected, f"{where}: user text became markup and fetched {watch.injected[:3]}"
-    assert not watch.errors, f"{where}: the page raised {watch.errors[:3]}"
 
 
 def open_tab(page, tab_id: str):
@@ -179,6 +146,8 @@ def test_the_english_detector_sees_english_ui_and_a_sentence_planted_in_chinese(
         run_and_wait(page, panel)
         screenshot(page, "zh-switched-tokens")
         assert visible_english(page, content_words(page)) == [], "the language switch left English behind"
+        for tab_id, title in tab_titles().items():  # every tab's name, opened or not (one-word names included)
+            assert page.locator(f"#tab-{tab_id}-button").inner_text().strip() == t(title, "zh"), tab_id
         page.evaluate("() => { const p = document.createElement('p'); p.textContent = 'Type a sentence first.'; "
                       "document.querySelector('#tab-tokens').appendChild(p); }")
         assert visible_english(page, content_words(page)) == ["Type a sentence first"]
@@ -428,8 +397,10 @@ def test_a_link_to_layer_9_on_minilm_opens_layer_6_and_says_so(playwright_sessio
         page.locator("#attention-plot .heatmaplayer").wait_for(timeout=TIMEOUT)
         shot = screenshot(page, "link-layer-9")
         assert slider_range(page, "attention-layer") == ("1", "6", "6"), shot
-        assert page.locator("#attention-plot .gtitle").text_content() == "minilm: layer 6, head 2", shot
-        assert "minilm has no layer 9" in page.locator(".toast-body").first.inner_text(), shot
+        title = t("attn_title_head", "en", model="minilm", layer=6, head=2)
+        assert page.locator("#attention-plot .gtitle").text_content() == title, shot
+        clamped = Msg("num_clamped", model="minilm", what=Msg("num_what_layer"), asked="9", shown=6)
+        assert shows(clamped, page.locator(".toast-body").first.inner_text()), shot
     finally:
         context.close()
 

@@ -4,30 +4,15 @@ import dataclasses
 import json
 import shutil
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
 from components.core.classifier import SHIPPED_CLASSIFIER, decide, load_classifier, predict_texts, probabilities
 from components.finetune.train import TrainArgs, train
 from components.predict.compute import predict_text
-from tests.finetune_train_fixtures import write_toy
-from tests.tiny import ENGLISH, make_tiny_bert, write_vocab
-
-GOEMOTIONS = Path(__file__).resolve().parents[2] / "shared" / "data" / "goemotions"
-
-
-@pytest.fixture(scope="module")
-def tiny_base(tmp_path_factory):
-    return str(make_tiny_bert(tmp_path_factory.mktemp("tiny") / "bert", ENGLISH))
-
-
-@pytest.fixture(scope="module")
-def data_file(tmp_path_factory):
-    return write_toy(tmp_path_factory.mktemp("data"))
+from tests.tiny import GOEMOTIONS, make_tiny_classifier, raises_key
 
 
 @pytest.fixture(scope="module")
@@ -38,19 +23,12 @@ def saved(tiny_base, data_file, tmp_path_factory):
     return out
 
 
-def _hf_classifier(folder: Path, problem_type):
-    vocab = write_vocab(folder, ENGLISH)
-    tok = BertTokenizer(vocab=str(vocab), do_lower_case=True)
-    torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=len(tok.get_vocab()), hidden_size=32, num_hidden_layers=1, num_attention_heads=4,
-                     intermediate_size=64, max_position_embeddings=64, num_labels=3, problem_type=problem_type,
-                     id2label={0: "x", 1: "y", 2: "z"}, label2id={"x": 0, "y": 1, "z": 2})
-    BertForSequenceClassification(cfg).eval().save_pretrained(folder)
-    tok.save_pretrained(folder)
-    return folder
+def _hf_classifier(folder, problem_type):
+    """A transformers sequence classifier as the Hub has them (not made by ``train``), labels x, y, z."""
+    return make_tiny_classifier(folder, "bert", labels=("x", "y", "z"), problem_type=problem_type, layers=1, init=0.02)
 
 
-def test_cache_and_thread_safety(saved):
+def test_four_threads_loading_one_classifier_share_one_cached_object(saved):
     results = []
     threads = [threading.Thread(target=lambda: results.append(load_classifier(saved))) for _ in range(4)]
     for t in threads:
@@ -61,7 +39,7 @@ def test_cache_and_thread_safety(saved):
     assert load_classifier(str(saved)) is results[0]
 
 
-def test_probabilities_and_decide(saved):
+def test_probabilities_are_the_sigmoid_and_decide_applies_the_thresholds(saved):
     clf = load_classifier(saved)
     logits = torch.tensor([[0.0, 2.0], [-3.0, 0.0]])
     p = probabilities(clf, logits)
@@ -86,30 +64,32 @@ def test_predict_and_evaluate_truncate_long_text_the_same_way(saved):
 
 
 def test_missing_and_corrupt_directories(saved, tmp_path):
-    with pytest.raises(ValueError, match="does not exist"):
+    with raises_key("clf_missing", path=str(tmp_path / "nowhere")):
         load_classifier(tmp_path / "nowhere")
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(ValueError, match=r"neither classifier.json nor config.json"):
+    with raises_key("clf_no_files", path=str(empty.resolve())):
         load_classifier(empty)
     broken = tmp_path / "broken"
     shutil.copytree(saved, broken)
     (broken / "head.safetensors").unlink()
-    with pytest.raises(ValueError, match=rf"{broken}.*missing or corrupt.*retrain"):
+    with raises_key("clf_corrupt", path=str(broken.resolve())) as err:
         load_classifier(broken)
+    assert err.value.msg.params["fix"].key == "clf_fix_other"  # point to a directory `train` wrote, or retrain
     garbled = tmp_path / "garbled"
     shutil.copytree(saved, garbled)
     (garbled / "classifier.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="missing or corrupt"):
+    with raises_key("clf_corrupt", path=str(garbled.resolve())):
         load_classifier(garbled)
     no_adapter = tmp_path / "no_adapter"
     shutil.copytree(saved, no_adapter)
     shutil.rmtree(no_adapter / "adapter")
-    with pytest.raises(ValueError, match="LoRA adapter"):
+    with raises_key("clf_corrupt", path=str(no_adapter.resolve())) as err:
         load_classifier(no_adapter)
+    assert str(no_adapter.resolve() / "adapter") in err.value.msg.params["error"]  # names the missing part
 
 
-def test_hf_multi_label_classifier(tmp_path):
+def test_a_hub_multi_label_classifier_scores_each_label_with_a_sigmoid(tmp_path):
     clf = load_classifier(_hf_classifier(tmp_path / "multi", "multi_label_classification"))
     assert clf.multi_label and clf.labels == ("x", "y", "z")
     p = predict_texts(clf, ["the bank", "a river boat"])
@@ -126,7 +106,7 @@ def test_hf_single_label_is_softmax(tmp_path):
 
 
 def test_plain_encoder_is_refused(tiny_base):
-    with pytest.raises(ValueError, match="without a classification head"):
+    with raises_key("clf_no_head", name=tiny_base):
         load_classifier(tiny_base)
 
 
@@ -183,7 +163,7 @@ def test_cli_train_then_evaluate_json(tiny_base, data_file, tmp_path, capsys):
 def test_cli_evaluate_refuses_other_labels(saved, tmp_path):
     data = tmp_path / "other.test.csv"
     data.write_text("text,labels\nthe bank,finance\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown label.*finance"):
+    with raises_key("ev_unknown_label", line=2, label="finance"):
         _cli(["evaluate", "--classifier", str(saved), "--data", str(data), "--json"])
 
 

@@ -15,10 +15,12 @@ import pytest
 from components.cli import main
 from components.cli.explain import DEFAULT_STEPS, METHODS
 from components.core.classifier import load_classifier
+from components.core.messages import Msg
 from components.core.models import load_counts
 from components.explain import compute
+from components.explain.compute import MAX_STEPS
 from components.predict.compute import predict_text
-from tests.explain_fixtures import LABELS, make_tiny_classifier
+from tests.tiny import LABELS, make_tiny_classifier, shows
 
 REPO = Path(__file__).resolve().parents[1]
 EXPLAIN_KEYS = ["text", "label", "prob", "baseline_prob", "completeness_gap", "tokens", "attributions"]
@@ -35,7 +37,8 @@ def run_cli(capsys, *argv: str) -> tuple[int, list[str], str]:
     return code, [line for line in out.splitlines() if line.strip()], err
 
 
-def write_jsonl(path: Path, rows: list) -> Path:
+def write_lines(path: Path, rows: list) -> Path:
+    """JSON lines, and any string as a line of its own (the malformed lines a script may send)."""
     path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
                     encoding="utf-8")
     return path
@@ -86,7 +89,7 @@ def test_predict_json_is_the_predict_tabs_numbers(capsys, clf_dir):
 def test_input_file_gives_one_object_per_line_in_order_with_one_load(capsys, tmp_path):
     fresh = make_tiny_classifier(tmp_path / "fresh", "bert", seed=22)
     texts = ["the bank", "the river", "we sat on the shore", "my phone"]
-    path = write_jsonl(tmp_path / "in.jsonl", [{"text": texts[0]}, {"text": texts[1], "label": "joy"}, "",
+    path = write_lines(tmp_path / "in.jsonl", [{"text": texts[0]}, {"text": texts[1], "label": "joy"}, "",
                                                 {"text": texts[2]}, {"text": texts[3], "label": None}])
     code, lines, _ = run_cli(capsys, "explain", "--input", str(path), "--classifier", str(fresh), "--json")
     records = [json.loads(line) for line in lines]
@@ -98,7 +101,7 @@ def test_input_file_gives_one_object_per_line_in_order_with_one_load(capsys, tmp
 
 
 def test_a_bad_line_prints_its_error_in_place_and_fails_the_run(capsys, clf_dir, tmp_path):
-    path = write_jsonl(tmp_path / "mixed.jsonl", [{"text": "the bank"}, "not json", {"text": ""},
+    path = write_lines(tmp_path / "mixed.jsonl", [{"text": "the bank"}, "not json", {"text": ""},
                                                   {"text": "the bank", "label": "happiness"}, ["a list"],
                                                   {"text": "the river"}])
     code, lines, _ = run_cli(capsys, "explain", "--input", str(path), "--classifier", str(clf_dir), "--json")
@@ -106,16 +109,22 @@ def test_a_bad_line_prints_its_error_in_place_and_fails_the_run(capsys, clf_dir,
     assert code == 1 and len(records) == 6
     assert records[0]["text"] == "the bank" and records[5]["text"] == "the river"
     assert records[1] == {"line": 2, "error": "invalid JSON (Expecting value)"}
-    assert records[2]["line"] == 3 and "empty" in records[2]["error"]
-    assert records[3]["line"] == 4 and all(name in records[3]["error"] for name in LABELS)
+    assert records[2]["line"] == 3 and shows("text_empty", records[2]["error"])
+    assert records[3]["line"] == 4 and shows(Msg("expl_unknown_label", label="happiness", labels=list(LABELS)),
+                                             records[3]["error"])
     assert records[4]["line"] == 5 and "expected an object" in records[4]["error"]
+
+
+def said_on_a_line(prefix: str, message: Msg | str, err: str) -> bool:
+    """A line of stderr is ``prefix`` and then the message (the CLI writes messages in English)."""
+    return any(line.startswith(prefix) and shows(message, line[len(prefix):]) for line in err.splitlines())
 
 
 def test_single_text_errors_go_to_stderr_with_status_1(capsys, clf_dir):
     code, lines, err = run_cli(capsys, "explain", "   ", "--classifier", str(clf_dir), "--json")
-    assert code == 1 and lines == [] and "error: The text is empty" in err
+    assert code == 1 and lines == [] and said_on_a_line("error: ", "text_empty", err)
     code, _, err = run_cli(capsys, "explain", "the bank", "--classifier", str(clf_dir), "--steps", "0")
-    assert code == 1 and "from 1 to 512" in err
+    assert code == 1 and said_on_a_line("error: ", Msg("expl_steps_range", limit=MAX_STEPS), err)
     code, _, err = run_cli(capsys, "predict", "--classifier", str(clf_dir))
     assert code == 2 and "either a text or --input" in err
     code, _, err = run_cli(capsys, "predict", "--input", "/nonexistent.jsonl")
@@ -125,10 +134,10 @@ def test_single_text_errors_go_to_stderr_with_status_1(capsys, clf_dir):
 def test_long_text_is_explained_on_what_was_read_with_a_warning(capsys, clf_dir):
     code, lines, err = run_cli(capsys, "explain", "the bank " * 60, "--classifier", str(clf_dir), "--json")
     assert code == 0 and len(json.loads(lines[0])["tokens"]) == 64
-    assert "warning: The text has 122 tokens; this classifier reads only the first 64" in err
+    assert said_on_a_line("warning: ", Msg("expl_truncated", full=122, shown=64), err)
 
 
-def test_human_readable_output(capsys, clf_dir):
+def test_without_json_the_cli_prints_one_line_per_token_and_per_label(capsys, clf_dir):
     _, lines, _ = run_cli(capsys, "explain", "the bank", "--classifier", str(clf_dir), "--label", "joy")
     assert lines[0].startswith("joy: ") and "completeness gap" in lines[0]
     assert [line.split()[0] for line in lines[1:]] == ["[CLS]", "the", "bank", "[SEP]"]
@@ -138,7 +147,7 @@ def test_human_readable_output(capsys, clf_dir):
 
 def test_the_real_command_prints_only_json_lines_on_stdout(clf_dir, tmp_path):
     """A separate process, as a researcher runs it: stdout is JSON lines, logs and warnings go to stderr."""
-    path = write_jsonl(tmp_path / "in.jsonl", [{"text": "the bank"}, {"text": "the river bank", "label": "joy"}])
+    path = write_lines(tmp_path / "in.jsonl", [{"text": "the bank"}, {"text": "the river bank", "label": "joy"}])
     out = subprocess.run([sys.executable, "app.py", "explain", "--input", str(path), "--classifier", str(clf_dir),
                           "--json"], cwd=REPO, capture_output=True, text=True, timeout=300,
                          env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})

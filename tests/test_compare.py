@@ -31,7 +31,7 @@ from components.explain.tab import EXAMPLES as EXPLAIN_EXAMPLES
 from components.explain.view import summary_markdown
 from components.predict.compute import compare, predict, predict_text
 from components.predict.figures import change_figure
-from tests.explain_fixtures import make_tiny_classifier
+from tests.tiny import make_tiny_classifier
 
 OLD_DEFAULT = "Thank you so much for helping me with my homework!"
 
@@ -39,11 +39,6 @@ OLD_DEFAULT = "Thank you so much for helping me with my homework!"
 @pytest.fixture(scope="module")
 def tiny_classifier(tmp_path_factory):
     return load_classifier(make_tiny_classifier(tmp_path_factory.mktemp("compare"), "bert", seed=3))
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return load_classifier(SHIPPED_CLASSIFIER)
 
 
 # --- Predict --------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import torch
 from components.core import lanes
 from components.core.lanes import WorkerPermits, plan, waiting
 from components.core.services import AppConfig, Services
-from components.ui.shell import build_demo
+from components.ui.shell import LESSONS, build_demo
 
 
 def reaches_services(fn, seen=None) -> bool:
@@ -87,9 +87,13 @@ def test_every_model_running_event_is_in_a_lane(demo, services):
 
 
 def test_the_app_has_model_events_in_every_lesson(demo):
-    """The check above looks at something: each lesson's run endpoint reaches Services."""
-    names = {fn.api_name for fn in demo.fns.values() if reaches_services(fn.fn)}
-    assert {"predict", "attention", "layer", "tokens", "heads", "evaluate", "polysemy", "explain"} <= names
+    """The check above looks at something: every lesson the app is built from (``LESSONS``) has events, defined
+    in its tab module, that reach Services, and so do the named run endpoints."""
+    running = [fn for fn in demo.fns.values() if reaches_services(fn.fn)]
+    lessons = {fn.fn.__module__.split(".")[1] for fn in running if fn.fn.__module__.endswith(".tab")}
+    assert sorted(set(LESSONS) - lessons) == []
+    assert {"predict", "attention", "layer", "tokens", "heads", "evaluate", "polysemy", "explain"} <= {
+        fn.api_name for fn in running}
 
 
 def test_light_views_and_heavy_ones_are_in_their_lanes(demo, services):

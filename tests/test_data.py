@@ -6,12 +6,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components.core.messages import UserError, render
+from components.core.messages import UserError, render, t
 from components.finetune.data import SPLIT_SEED, XED_LABELS, DataError, MultiLabelSplit, load_dataset
+from tests.tiny import GOEMOTIONS, REPO, SHARED_DATA, raises_key
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-GOEMOTIONS = DATA / "goemotions"
-XED_CN = DATA / "xed-zh" / "cn-projections.tsv"
+XED_CN = SHARED_DATA / "xed-zh" / "cn-projections.tsv"
+
+
+def where(err) -> tuple[str, int]:
+    """The file name and line a DataError points at."""
+    place = err.value.msg.params["where"]
+    assert place.key == "ft_data_where"
+    return Path(place.params["path"]).name, place.params["line"]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +45,7 @@ def test_goemotions_first_row(goemotions):
 
 def test_split_alias_and_unknown_split():
     assert len(load_dataset(str(GOEMOTIONS), "validation")) == 5_426
-    with pytest.raises(DataError, match="Unknown split"):
+    with raises_key("ft_data_unknown_split", cls=DataError, split="holdout"):
         load_dataset(str(GOEMOTIONS), "holdout")
 
 
@@ -63,40 +69,40 @@ def _goemotions_dir(tmp_path, train_lines):
     return tmp_path
 
 
-def test_goemotions_dir_small(tmp_path):
+def test_a_goemotions_folder_reads_label_ids_as_columns(tmp_path):
     d = load_dataset(str(_goemotions_dir(tmp_path, ["good day\t0\tid1", "meh\t1,2\tid2"])), "train")
     assert d.texts == ("good day", "meh")
     assert d.targets.tolist() == [[1, 0, 0], [0, 1, 1]]
 
 
-@pytest.mark.parametrize("bad_line, reason", [
-    ("ok\t7\tid", "outside 0..2"),
-    ("ok\tjoy\tid", "not an integer"),
-    ("ok\t\tid", "empty label id"),
-    ("ok only text", "expected 3 tab-separated columns"),
-    ("\t0\tid", "empty text"),
+@pytest.mark.parametrize("bad_line, key, params", [
+    ("ok\t7\tid", "ft_data_id_range", {"id": "7", "lo": 0, "hi": 2}),
+    ("ok\tjoy\tid", "ft_data_id_not_int", {"id": "joy"}),
+    ("ok\t\tid", "ft_data_empty_id", {"field": ""}),
+    ("ok only text", "ft_data_columns", {"n": 3, "found": 1}),
+    ("\t0\tid", "ft_data_empty_text", {}),
 ])
-def test_goemotions_malformed_rows_name_file_and_line(tmp_path, bad_line, reason):
+def test_goemotions_malformed_rows_name_file_and_line(tmp_path, bad_line, key, params):
     folder = _goemotions_dir(tmp_path, ["fine\t0\tid1", "also fine\t2\tid2", bad_line])
-    with pytest.raises(DataError) as err:
+    with raises_key(key, cls=DataError, **params) as err:
         load_dataset(str(folder), "train")
-    msg = str(err.value)
-    assert "train.tsv, line 3" in msg and reason in msg
+    assert where(err) == ("train.tsv", 3)
 
 
 def test_missing_split_file_and_missing_source(tmp_path):
     folder = _goemotions_dir(tmp_path, ["fine\t0\tid1"])
-    with pytest.raises(DataError, match="test.tsv does not exist"):
+    with raises_key("ft_data_no_split_file", cls=DataError, path=str(folder / "test.tsv")):
         load_dataset(str(folder), "test")
-    with pytest.raises(DataError, match="neither a file"):
+    with raises_key("ft_data_not_found", cls=DataError, source=str(tmp_path / "nope")):
         load_dataset(str(tmp_path / "nope"), "train")
 
 
 def test_xed_bad_id_has_line_number(tmp_path):
     f = tmp_path / "x.tsv"
     f.write_text("一\t1\n二\t2, 9\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"x.tsv, line 2: label id 9 is outside 1..8"):
+    with raises_key("ft_data_id_range", cls=DataError, id="9", lo=1, hi=8) as err:
         load_dataset(str(f), "train")
+    assert where(err) == ("x.tsv", 2)
 
 
 def test_jsonl_lists_and_strings(tmp_path):
@@ -113,18 +119,21 @@ def test_jsonl_lists_and_strings(tmp_path):
 def test_jsonl_invalid_line(tmp_path):
     f = tmp_path / "d.jsonl"
     f.write_text('{"text": "a", "labels": ["joy"]}\n{"text": "b", "labels": \n', encoding="utf-8")
-    with pytest.raises(DataError, match=r"d.jsonl, line 2: invalid JSON"):
+    with raises_key("ft_data_bad_json", cls=DataError) as err:
         load_dataset(str(f), "train")
+    assert where(err) == ("d.jsonl", 2)
 
 
 def test_jsonl_missing_field_and_unknown_label(tmp_path):
     f = tmp_path / "d.train.jsonl"
     f.write_text('{"text": "a", "labels": ["joy"]}\n{"text": "b"}\n', encoding="utf-8")
-    with pytest.raises(DataError, match=r"line 2: missing 'labels'"):
+    with raises_key("ft_data_missing_field", cls=DataError, field="labels") as err:
         load_dataset(str(f), "train")
+    assert where(err) == ("d.train.jsonl", 2)
     f.write_text('{"text": "a", "labels": ["joy"]}\n{"text": "b", "labels": ["anger"]}\n', encoding="utf-8")
-    with pytest.raises(DataError, match=r"line 2: unknown label"):
+    with raises_key("ft_data_unknown_label", cls=DataError, unknown=["anger"]) as err:
         load_dataset(str(f), "train", label_names=["joy"])
+    assert where(err) == ("d.train.jsonl", 2)
 
 
 def test_csv_ok_and_errors(tmp_path):
@@ -133,11 +142,13 @@ def test_csv_ok_and_errors(tmp_path):
     d = load_dataset(str(tmp_path / "d.csv"), "dev")
     assert d.texts == ("hello, you", "bye") and d.targets.tolist() == [[1, 1], [0, 1]]
     f.write_text("text,labels\nhello,joy\n ,sad\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"d.dev.csv, line 3: empty text"):
+    with raises_key("ft_data_empty_text", cls=DataError) as err:
         load_dataset(str(f), "dev")
+    assert where(err) == ("d.dev.csv", 3)
     f.write_text("sentence,labels\nhello,joy\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"d.dev.csv, line 1: header lacks column\(s\) text"):
+    with raises_key("ft_data_header", cls=DataError, missing=["text"]) as err:
         load_dataset(str(f), "dev")
+    assert where(err) == ("d.dev.csv", 1)
 
 
 def _numbered_csv(path, n, label=lambda i: "even" if i % 2 == 0 else "odd"):
@@ -170,9 +181,8 @@ def test_small_files_still_get_three_parts_and_tiny_ones_are_refused(tmp_path):
     f = _numbered_csv(tmp_path / "d.csv", 3)
     assert [len(load_dataset(str(f), s)) for s in ("train", "dev", "test")] == [1, 1, 1]
     f = _numbered_csv(tmp_path / "d.csv", 2)
-    with pytest.raises(DataError) as err:
+    with raises_key("ft_data_too_few", cls=DataError, n=2, stem="d"):  # the fix names d.train, d.dev, d.test
         load_dataset(str(f), "train")
-    assert err.value.msg.key == "ft_data_too_few" and "d.train" in str(err.value)
 
 
 def test_split_siblings_win(tmp_path):
@@ -183,9 +193,8 @@ def test_split_siblings_win(tmp_path):
     assert len(train) == 16 and "only test" not in train.texts  # train still a part of d.csv, not all of it
     # naming a sibling finds its family
     assert load_dataset(str(tmp_path / "d.test.csv"), "train").texts == train.texts
-    with pytest.raises(DataError) as err:
+    with raises_key("ft_data_not_found", cls=DataError):
         load_dataset(str(tmp_path / "e.csv"), "dev")
-    assert err.value.msg.key == "ft_data_not_found"
 
 
 def test_xed_is_split_by_the_same_rule(tmp_path):
@@ -211,20 +220,19 @@ def test_fixed_label_sources_are_aligned_by_name(tmp_path):
     folder = _goemotions_dir(tmp_path, ["good day\t0\tid1", "meh\t1,2\tid2"])
     d = load_dataset(str(folder), "train", label_names=["neutral", "joy", "sadness", "fear"])
     assert d.targets.tolist() == [[0, 1, 0, 0], [1, 0, 1, 0]]
-    with pytest.raises(DataError) as err:
-        load_dataset(str(folder), "train", label_names=["joy", "neutral"])  # sadness is used, not named
-    assert err.value.msg.key == "ft_data_unknown_label" and "sadness" in str(err.value)
+    with raises_key("ft_data_unknown_label", cls=DataError, unknown=["sadness"]):  # sadness is used, not named
+        load_dataset(str(folder), "train", label_names=["joy", "neutral"])
 
 
 def test_data_errors_are_user_errors_in_both_languages(tmp_path):
     folder = _goemotions_dir(tmp_path, ["fine\t0\tid1", "bad\t9\tid2"])
     with pytest.raises(UserError) as err:
         load_dataset(str(folder), "train")
-    assert isinstance(err.value, DataError)
-    assert "line 2" in str(err.value) and "第 2 行" in render(err.value.msg, "zh")
+    assert isinstance(err.value, DataError) and err.value.msg.key == "ft_data_id_range" and where(err)[1] == 2
+    assert "第 2 行" in render(err.value.msg, "zh")  # the subject: the line, said in Chinese too
 
 
-def test_sample():
+def test_sample_is_a_seeded_subset_kept_in_file_order():
     d = MultiLabelSplit(("a", "b", "c", "d"), np.eye(4, dtype=np.uint8), ("w", "x", "y", "z"), "mem")
     two = d.sample(2, seed=3)
     assert len(two) == 2 and d.sample(None) is d and d.sample(10) is d
@@ -238,8 +246,11 @@ def test_hub_source_without_datasets_says_what_to_install(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "datasets", None)  # import fails, no network touched
-    with pytest.raises(DataError, match=r"pip install datasets==5.2.0"):
+    with raises_key("ft_data_needs_datasets", cls=DataError):
         load_dataset("google-research-datasets/go_emotions", "train")
+    requirements = (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    pinned = next(line for line in requirements if line.startswith("datasets=="))
+    assert f"pip install {pinned}" in t("ft_data_needs_datasets", "en")  # the version the requirements pin
 
 
 def test_hub_source_conversion_with_a_fake_datasets_module(monkeypatch):

@@ -4,18 +4,18 @@ dataset rows, and the CLI scoring every row of a file."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.metrics import precision_recall_fscore_support
 
-from components.core.messages import UserError
+from components.core.messages import Msg, UserError, t
+from components.core.text import escape
 from components.evaluate.compute import classroom_rows, cooccurrence, errors_for, evaluate_texts, per_label_metrics
 from components.evaluate.reader import read_table
+from tests.tiny import GOEMOTIONS, raises_key, shows
 
 LABELS = ("joy", "anger", "sadness")
-GOEMOTIONS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "goemotions"
 
 
 def test_per_label_metrics_equal_hand_counts_and_sklearn():
@@ -65,12 +65,10 @@ def test_reader_refuses_each_bad_input_with_its_key(data, name, key):
 
 
 def test_reader_names_the_columns_found_and_the_closest_label():
-    with pytest.raises(UserError) as exc:
+    with raises_key("ev_no_columns", found=["sentence", "emotion"]):
         read_table(b"sentence,emotion\nhello,joy\n", "a.csv", LABELS)
-    assert exc.value.msg.params["found"] == ["sentence", "emotion"]
-    with pytest.raises(UserError) as exc:
+    with raises_key("ev_unknown_label", label="angr", closest="anger"):
         read_table(b"text,labels\nhello,angr\n", "a.csv", LABELS)
-    assert exc.value.msg.params["label"] == "angr" and exc.value.msg.params["closest"] == "anger"
 
 
 def test_reader_reads_names_ids_separators_tsv_jsonl_and_keeps_markup_as_text():
@@ -95,10 +93,10 @@ def test_classroom_filter_hides_offensive_dataset_rows_and_says_how_many():
     assert len(clean) == 2 and zero == 0
 
 
-def test_errors_for_a_label_lists_misses_and_false_alarms(tiny_classifier):
+def test_errors_for_a_label_lists_misses_and_false_alarms(toy_head):
     texts = ("the bank of the river", "fish in muddy water", "my loan and deposit", "the river shore")
     targets = np.array([[1, 1], [0, 1], [1, 0], [1, 0]])
-    ev = evaluate_texts(tiny_classifier, texts, targets)
+    ev = evaluate_texts(toy_head, texts, targets)
     label = ev.labels[0]
     misses, alarms = errors_for(ev, label)
     j = 0
@@ -107,26 +105,23 @@ def test_errors_for_a_label_lists_misses_and_false_alarms(tiny_classifier):
 
 
 @pytest.fixture(scope="module")
-def tiny_classifier(tmp_path_factory):
+def toy_head(tiny_base, data_file, tmp_path_factory):
+    """A head trained for 5 epochs only on the toy data (the shared toy runs train 30)."""
     from components.core.classifier import load_classifier
     from components.finetune.train import TrainArgs, train
-    from tests.finetune_train_fixtures import write_toy
-    from tests.tiny import ENGLISH, make_tiny_bert
 
-    base = str(make_tiny_bert(tmp_path_factory.mktemp("ev-tiny") / "bert", ENGLISH, seed=3))
-    data = write_toy(tmp_path_factory.mktemp("ev-toy"))
-    result = train(TrainArgs(data=data, base=base, method="head", epochs=5, lr=5e-2, batch_size=4, max_length=16,
-                             progress=False, out=str(tmp_path_factory.mktemp("ev-clf") / "clf")))
+    result = train(TrainArgs(data=data_file, base=tiny_base, method="head", epochs=5, lr=5e-2, batch_size=4,
+                             max_length=16, progress=False, out=str(tmp_path_factory.mktemp("ev-clf") / "clf")))
     return load_classifier(result.out)
 
 
 @pytest.fixture(scope="module")
-def app(tiny_classifier):
+def app(toy_head):
     from components.core.services import AppConfig
     from components.ui.serving import serve
 
-    base = str(tiny_classifier.info["base_model"])
-    config = AppConfig(models=(base,), default_model=base, classifier=str(tiny_classifier.directory),
+    base = str(toy_head.info["base_model"])
+    config = AppConfig(models=(base,), default_model=base, classifier=str(toy_head.directory),
                        warm_up=False, concurrency=2, live_training=False)
     with serve(config, max_size=20) as demo:
         yield demo
@@ -147,8 +142,9 @@ def test_app_evaluates_an_uploaded_csv_label_by_label(app, tmp_path):
     assert "<b>the bank" not in mistakes  # markup shown as text
     bad = tmp_path / "bad.csv"
     bad.write_text("sentence,emotion\nhi,joy\n", encoding="utf-8")
-    with pytest.raises(Exception, match="columns are: sentence, emotion"):
+    with pytest.raises(Exception) as err:
         client.predict("shipped", "upload", handle_file(str(bad)), True, api_name="/evaluate")
+    assert shows(Msg("ev_no_columns", found=["sentence", "emotion"]), str(err.value))
     client.close()
 
 
@@ -179,5 +175,6 @@ def test_mistakes_show_markup_as_text_link_to_predict_and_say_what_the_filter_hi
                     ("joy",), np.array([0.5]))
     html = mistakes_html(ev, "joy", True, "en")
     assert "<img" not in html and "&lt;img src=x" in html
-    assert "?tab=predict&amp;text=thank+you" in html and "hid 1 sentence" in html and "shit" not in html
+    assert "?tab=predict&amp;text=thank+you" in html and escape(t("ev_hidden", "en", n=1)) in html
+    assert "shit" not in html
     assert "shit" in mistakes_html(ev, "joy", False, "en")  # negative control: filter off shows the row

@@ -14,7 +14,7 @@ from components.core.analysis import analyze
 from components.core.classifier import load_classifier
 from components.explain.ablation import ablate, ablated, head_means, head_names, out_projections, parse_heads, scan
 from components.explain.compute import explain
-from tests.explain_fixtures import make_tiny_classifier
+from tests.tiny import make_tiny_classifier, raises_key
 
 ARCHS = ("bert", "distilbert", "roberta")
 TEXT = "they opened an account at the bank near the river"
@@ -174,12 +174,12 @@ def test_head_names_round_trip_and_bad_names_say_what_exists():
     assert parse_heads(names, 2, 3) == tuple((layer, head) for layer in range(2) for head in range(3))
     assert parse_heads(["l2h1", " L1H1 ", "L1H1"], 2, 3) == ((0, 0), (1, 0))
     for bad in ("L3H1", "L0H1", "L1H4", "H1", "layer 1", ""):
-        with pytest.raises(ValueError, match="layers 1 to 2 and heads 1 to 3"):
+        with raises_key("expl_bad_head", name=bad, layers=2, heads=3):  # says layers 1 to 2 and heads 1 to 3 exist
             parse_heads([bad], 2, 3)
 
 
 def test_unknown_ablation_mode_is_a_message(classifiers):
     classifier = classifiers["bert"]
     analysis = analyze(classifier.model, TEXT, max_length=classifier.max_length)
-    with pytest.raises(ValueError, match="Choose one of: zero, mean"):
+    with raises_key("expl_unknown_mode", mode="random", choices=["zero", "mean"]):
         ablate(classifier, analysis, ((0, 0),), mode="random")

@@ -8,31 +8,19 @@ import pytest
 import torch
 
 from components.core.classifier import combine_layers, load_classifier, predict_texts
-from components.core.messages import UserError, render
 from components.core.models import load_model
 from components.finetune.data import load_dataset
 from components.finetune.features import cache_dir, parse_layers, pooled_hidden_states, sweep
 from components.finetune.train import TrainArgs, train
 from components.predict.compute import predict_text
-from tests.finetune_train_fixtures import DEV, TEST, TRAIN, rows, texts, write_jsonl, write_toy
-from tests.tiny import ENGLISH, make_tiny_bert
+from tests.tiny import DEV, ENGLISH, TEST, TRAIN, make_tiny_bert, raises_key, rows, texts, write_jsonl
 
-
-@pytest.fixture(autouse=True, scope="module")
-def feature_cache(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
-        yield
+pytestmark = pytest.mark.usefixtures("feature_cache")  # every test of the cache starts from an empty one
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     return load_model(str(make_tiny_bert(tmp_path_factory.mktemp("tiny") / "bert", ENGLISH, layers=3)))
-
-
-@pytest.fixture(scope="module")
-def data_file(tmp_path_factory):
-    return write_toy(tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +50,8 @@ def test_layer_spec_grammar(spec, layers, combine):
     ("3,3", "ft_layers_repeated"), ("last,6", "ft_layers_repeated"),
 ])
 def test_bad_layer_specs_say_what_is_wrong_in_both_languages(spec, key):
-    with pytest.raises(UserError) as err:
+    with raises_key(key, spec=spec):  # quotes the spec (in both languages: the texts share placeholders)
         parse_layers(spec, 6)
-    assert err.value.msg.key == key
-    assert spec in str(err.value) and spec in render(err.value.msg, "zh")
 
 
 def test_sweep_follows_the_bert_paper_table():
@@ -167,6 +153,6 @@ def test_layers_outside_the_model_are_a_corrupt_classifier(concat_clf, tmp_path)
     info = json.loads((broken / "classifier.json").read_text())
     info["features"]["layers"] = [0, 9]
     (broken / "classifier.json").write_text(json.dumps(info))
-    with pytest.raises(UserError) as err:
+    with raises_key("clf_corrupt", path=str(broken.resolve())) as err:
         load_classifier(broken)
-    assert err.value.msg.key == "clf_corrupt" and "0..3" in str(err.value)
+    assert "0..3" in err.value.msg.params["error"]  # the layers the model has

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from tests.finetune_app_fixtures import live_app, records_dir, tiny_base, toy_runs, trainer_of  # noqa: F401
+from components.core.messages import Msg, t
+from tests.tiny import shows, trainer_of
 
 pytestmark = pytest.mark.slow
 WAIT = 120  # seconds: generous bounds for a loaded CI machine, never a speed claim
@@ -39,14 +40,14 @@ def labels_of(prediction) -> set[str]:
     return {c["label"] for c in prediction[2]["confidences"]}
 
 
-def test_training_has_its_own_queue_of_one_and_the_comparison_is_in_the_heavy_lane(live_app):  # noqa: F811
+def test_training_has_its_own_queue_of_one_and_the_comparison_is_in_the_heavy_lane(live_app):
     fns = {f.api_name: f for f in live_app.fns.values()}
     assert fns["train"].concurrency_id == "training" and fns["train"].concurrency_limit == 1
     assert fns["finetune_changes"].concurrency_id == "heavy"
     assert fns["cancel_training"].concurrency_id not in {"light", "heavy", "training"}
 
 
-def test_a_live_run_streams_and_becomes_this_sessions_classifier_only(live_app):  # noqa: F811
+def test_a_live_run_streams_and_becomes_this_sessions_classifier_only(live_app):
     mine, theirs = client_of(live_app), client_of(live_app)
     before = theirs.predict("the bank of the river", "tuned", 0.5, api_name="/predict")
     assert labels_of(before) <= {"money", "water"}  # the server's (toy) classifier
@@ -55,19 +56,19 @@ def test_a_live_run_streams_and_becomes_this_sessions_classifier_only(live_app):
     updates = job.outputs()
     drawn = [points(u) for u in updates if "plot" in u[1]]
     assert len(updates) >= 5 and drawn == sorted(drawn) and drawn[-1] == 32  # 500 examples / 16 per step
-    assert "Done" in result and "500 examples" in result and status == ""
+    assert shows(Msg("ft_live_done", examples=500), result) and status == ""
     own = mine.predict("the bank of the river", "tuned", 0.5, api_name="/predict")
     assert len(labels_of(own) - {"money", "water"}) >= 4  # GoEmotions labels: the live classifier answered
-    assert "This browser's own classifier" in own[1]
+    assert shows("pred_session", own[1])
     other = theirs.predict("the bank of the river", "tuned", 0.5, api_name="/predict")
-    assert labels_of(other) <= {"money", "water"} and "own classifier" not in other[1]
+    assert labels_of(other) <= {"money", "water"} and not shows("pred_session", other[1])
     summary = mine.predict("mine", "the bank of the river", api_name="/finetune_changes")[0]
-    assert "(head)" in summary and "exactly as it was" in summary
+    assert shows(Msg("ft_chg_frozen", which=Msg("ft_named", name=Msg("ft_chg_mine"), detail="head")), summary)
     mine.close()
     theirs.close()
 
 
-def test_cancel_stops_the_run_and_keeps_the_previous_classifier(live_app):  # noqa: F811
+def test_cancel_stops_the_run_and_keeps_the_previous_classifier(live_app):
     trainer = trainer_of(live_app)
     client = client_of(live_app)
     job = client.submit("lora", 4000, api_name="/train")
@@ -81,14 +82,14 @@ def test_cancel_stops_the_run_and_keeps_the_previous_classifier(live_app):  # no
     client.close()
 
 
-def test_the_cancel_button_answers_in_the_sessions_words(live_app):  # noqa: F811
+def test_the_cancel_button_answers_in_the_sessions_words(live_app):
     client = client_of(live_app)
     status, text = client.predict(api_name="/cancel_training")
-    assert status == "" and text == "No training of yours is running."
+    assert status == "" and text == t("ft_live_nothing", "en")
     client.close()
 
 
-def test_a_second_train_waits_for_the_first(live_app):  # noqa: F811
+def test_a_second_train_waits_for_the_first(live_app):
     trainer = trainer_of(live_app)
     first, second = client_of(live_app), client_of(live_app)
     most = []
@@ -97,12 +98,12 @@ def test_a_second_train_waits_for_the_first(live_app):  # noqa: F811
         most.append(len(trainer.running))
         time.sleep(0.02)
     assert max(most) == 1
-    assert all("Done" in j.result()[2] for j in jobs)
+    assert all(shows("ft_live_done", j.result()[2]) for j in jobs)
     first.close()
     second.close()
 
 
-def test_a_client_that_leaves_mid_run_cancels_it(live_app):  # noqa: F811
+def test_a_client_that_leaves_mid_run_cancels_it(live_app):
     trainer = trainer_of(live_app)
     client = client_of(live_app)
     client.submit("lora", 4000, api_name="/train")
@@ -113,7 +114,7 @@ def test_a_client_that_leaves_mid_run_cancels_it(live_app):  # noqa: F811
     wait_until(lambda: not trainer.running and not folder.exists(), "the run to stop and its folder to go")
 
 
-def test_live_training_can_be_switched_off(tiny_base, toy_runs):  # noqa: F811
+def test_live_training_can_be_switched_off(tiny_base, toy_runs):
     from components.core.services import AppConfig, Services
     from components.ui.shell import build_demo
 

@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from tests.browser import open_context, screenshot, watch_page
-from tests.finetune_app_fixtures import live_app, records_dir, tiny_base, toy_runs  # noqa: F401 - fixtures
+from tests.browser import assert_clean, open_context, screenshot, watch_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT = 120_000
@@ -21,7 +20,7 @@ ALLOWED = re.compile(r"`[^`]*`|python \S+|\S+\.(?:py|json|tsv)")
 
 
 @pytest.fixture()
-def browser_page(playwright_session, live_app, tmp_path, request):  # noqa: F811
+def browser_page(playwright_session, live_app, tmp_path, request):
     locale = getattr(request, "param", "en-US")
     context = open_context(playwright_session, tmp_path / "profile", locale=locale)
     page = context.new_page()
@@ -44,12 +43,6 @@ def run_the_lesson(page, tab: str, done: str) -> None:
     page.locator("#finetune-compare").click()
     page.locator("#finetune-cosine .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
     page.wait_for_timeout(800)
-
-
-def assert_clean(page, where: str) -> None:
-    watch = page.watch
-    assert not watch.dialogs and not watch.external and not watch.injected, f"{where}: {watch}"
-    assert not watch.errors, f"{where}: the page raised {watch.errors[:3]}"
 
 
 def test_the_tab_in_english(browser_page):

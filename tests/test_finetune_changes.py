@@ -12,7 +12,6 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import ortho_group
 
 from components.core.classifier import load_classifier
-from components.core.messages import UserError
 from components.finetune.changes import (
     MATRICES,
     CkaSums,
@@ -23,7 +22,7 @@ from components.finetune.changes import (
     token_cosines,
 )
 from components.finetune.figures import cka_figure, cosine_figure, js_figure, lora_figure
-from tests.finetune_app_fixtures import tiny_base, toy_runs  # noqa: F401 - fixtures
+from tests.tiny import raises_key
 
 
 def linear_cka(x: np.ndarray, y: np.ndarray) -> float:
@@ -64,7 +63,7 @@ def test_js_divergence_matches_scipy():
     assert js_divergence(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == pytest.approx(1.0)
 
 
-def test_lora_update_is_what_peft_merges(toy_runs, tiny_base):  # noqa: F811
+def test_lora_update_is_what_peft_merges(toy_runs, tiny_base):
     from peft import PeftModel
 
     from components.core.models import load_model
@@ -84,7 +83,7 @@ def test_lora_update_is_what_peft_merges(toy_runs, tiny_base):  # noqa: F811
     assert (norms > 0).all()
 
 
-def test_a_tiny_fine_tune_changes_the_upper_layers_not_the_embeddings(toy_runs):  # noqa: F811
+def test_a_tiny_fine_tune_changes_the_upper_layers_not_the_embeddings(toy_runs):
     found = compare(load_classifier(toy_runs["lora"]))
     assert found.cka[0] == pytest.approx(1.0, abs=1e-6)  # LoRA does not touch the embeddings
     assert found.cka[-1] < 1 - 1e-4  # far beyond the 1e-6 a frozen encoder shows (next test)
@@ -94,7 +93,7 @@ def test_a_tiny_fine_tune_changes_the_upper_layers_not_the_embeddings(toy_runs):
     assert compare(load_classifier(toy_runs["lora"])) is found  # computed once
 
 
-def test_feature_extraction_leaves_bert_unchanged(toy_runs):  # noqa: F811
+def test_feature_extraction_leaves_bert_unchanged(toy_runs):
     found = compare(load_classifier(toy_runs["head"]))
     np.testing.assert_allclose(found.cka, 1.0, atol=1e-6)
     np.testing.assert_allclose(found.js, 0.0, atol=1e-7)
@@ -103,7 +102,7 @@ def test_feature_extraction_leaves_bert_unchanged(toy_runs):  # noqa: F811
     assert "冻结" in note
 
 
-def test_token_cosines_and_figures(toy_runs):  # noqa: F811
+def test_token_cosines_and_the_figures_number_layers_and_heads_from_1(toy_runs):
     clf = load_classifier(toy_runs["lora"])
     tokens, cos, notes = token_cosines(clf, "the bank of the river")
     assert tokens[0] == "[CLS]" and cos.shape == (3, len(tokens)) and notes == []
@@ -118,7 +117,7 @@ def test_token_cosines_and_figures(toy_runs):  # noqa: F811
     assert heat.layout.meta["export"] == "bertlens-finetune-token-cosine-the-bank-of-the-river"
 
 
-def test_markup_in_the_sentence_stays_text(toy_runs):  # noqa: F811
+def test_markup_in_the_sentence_stays_text(toy_runs):
     clf = load_classifier(toy_runs["lora"])
     payload = "<b>bank</b>"
     tokens, cos, _ = token_cosines(clf, payload)
@@ -128,12 +127,11 @@ def test_markup_in_the_sentence_stays_text(toy_runs):  # noqa: F811
     assert any(tok == "<" for tok in tokens)  # negative control: the tokenizer kept the markup characters
 
 
-def test_a_classifier_from_elsewhere_has_no_base_to_compare(toy_runs):  # noqa: F811
+def test_a_classifier_from_elsewhere_has_no_base_to_compare(toy_runs):
     clf = load_classifier(toy_runs["head"])
     stranger = type(clf)(**{**clf.__dict__, "info": {}})
-    with pytest.raises(UserError) as err:
+    with raises_key("ft_chg_no_base"):
         compare(stranger)
-    assert "not trained by this project" in str(err.value)
 
 
 def test_probe_set_is_ours_and_about_two_hundred(shared_data):

@@ -10,18 +10,19 @@ import numpy as np
 import pytest
 
 from components.core.classifier import decide, load_classifier, predict_texts
-from components.core.messages import UserError, render
+from components.core.messages import UserError
 from components.finetune.data import load_dataset
 from components.finetune.live import LiveTrainer, clamp_budget, find_training_data, live_base
 from components.finetune.metrics import multilabel_metrics
 from components.finetune.minirun import DEV_SEED, Cancelled, RunSpec, dev_halves, mini_run
-from tests.finetune_app_fixtures import GOEMOTIONS, tiny_base, toy_runs  # noqa: F401 - fixtures
+from tests.tiny import GOEMOTIONS, raises_key
 
 
 def test_budgets_are_clamped_with_a_message():
     assert clamp_budget(2000) == (2000, None) and clamp_budget(None) == (2000, None)
     low, note = clamp_budget(10)
-    assert low == 500 and "10" in render(note, "en") and "500" in render(note, "zh")
+    assert low == 500 and note.key == "ft_live_budget_clamped" and (note.params["asked"], note.params["used"]) == (
+        "10", "500")
     assert clamp_budget("1e9")[0] == 4000 and clamp_budget(1234.4)[0] == 1234
     for bad in ("lots", float("nan"), [3]):
         with pytest.raises(UserError):
@@ -31,20 +32,19 @@ def test_budgets_are_clamped_with_a_message():
 def test_data_is_found_beside_the_repo_or_the_missing_part_is_named(tmp_path, monkeypatch, shared_data):
     assert find_training_data() == str(GOEMOTIONS)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(UserError) as err:
+    with raises_key("ft_live_no_data", path=str(tmp_path / "goemotions")) as err:
         find_training_data(tmp_path / "goemotions")
-    assert str(tmp_path / "goemotions") in str(err.value) and "HF_HUB_OFFLINE" in str(err.value)
-    assert "train.tsv" in err.value.render("zh") and "HF_HUB_OFFLINE" in err.value.render("zh")
+    assert err.value.msg.params["why"].key == "ft_live_why_offline"  # HF_HUB_OFFLINE is set
 
 
-def test_the_live_base_is_the_classifiers_own(toy_runs, tiny_base, tmp_path):  # noqa: F811
+def test_the_live_base_is_the_classifiers_own(toy_runs, tiny_base, tmp_path):
     assert live_base(toy_runs["head"], "minilm") == tiny_base
     assert live_base(None, "other") == "minilm"  # the shipped classifier was trained on minilm
     assert live_base(tmp_path, "fallback") == "fallback"
 
 
 @pytest.fixture(scope="module")
-def head_run(tiny_base, tmp_path_factory, shared_data):  # noqa: F811
+def head_run(tiny_base, tmp_path_factory, shared_data):
     out = tmp_path_factory.mktemp("live-head") / "clf"
     events = []
     summary = mini_run(RunSpec(method="head", budget=500, data=str(GOEMOTIONS), base=tiny_base, out=str(out)),
@@ -77,7 +77,7 @@ def test_the_saved_classifier_scores_what_the_run_reported(head_run):
     assert f1 == pytest.approx(summary["after"], abs=1e-9)
 
 
-def test_cached_dev_vectors_skip_the_dev_pass_and_change_nothing(head_run, tiny_base, tmp_path):  # noqa: F811
+def test_cached_dev_vectors_skip_the_dev_pass_and_change_nothing(head_run, tiny_base, tmp_path):
     summary, events, _ = head_run
     features = next(e[1] for e in events if e[0] == "dev_features")
     again = []
@@ -87,7 +87,7 @@ def test_cached_dev_vectors_skip_the_dev_pass_and_change_nothing(head_run, tiny_
     assert second["before"] == summary["before"] and second["after"] == pytest.approx(summary["after"])
 
 
-def test_a_lora_run_adapts_a_copy_of_the_encoder(tiny_base, tmp_path, shared_data):  # noqa: F811
+def test_a_lora_run_adapts_a_copy_of_the_encoder(tiny_base, tmp_path, shared_data):
     from components.core.models import load_model
 
     before = {k: v.clone() for k, v in load_model(tiny_base).encoder.state_dict().items()}
@@ -99,7 +99,7 @@ def test_a_lora_run_adapts_a_copy_of_the_encoder(tiny_base, tmp_path, shared_dat
     assert summary["parameters"]["trained"] > 32 * 28 + 28  # head + adapters
 
 
-def test_stopping_raises_at_the_next_step_and_writes_nothing(tiny_base, tmp_path, shared_data):  # noqa: F811
+def test_stopping_raises_at_the_next_step_and_writes_nothing(tiny_base, tmp_path, shared_data):
     seen = []
 
     def stopped() -> bool:
@@ -111,7 +111,7 @@ def test_stopping_raises_at_the_next_step_and_writes_nothing(tiny_base, tmp_path
     assert sum(e[0] == "step" for e in seen) == 3 and not (tmp_path / "x").exists()
 
 
-def test_a_worker_run_is_cancelled_and_leaves_nothing(tiny_base, shared_data):  # noqa: F811
+def test_a_worker_run_is_cancelled_and_leaves_nothing(tiny_base, shared_data):
     trainer = LiveTrainer(tiny_base)
     updates, stopped = [], []
     for progress in trainer.run("s", "lora", 4000):
@@ -127,7 +127,7 @@ def test_a_worker_run_is_cancelled_and_leaves_nothing(tiny_base, shared_data):  
     assert not any(any(folder.iterdir()) for folder in trainer.root.iterdir())  # the partial run was deleted
 
 
-def test_the_session_keeps_its_latest_classifier_until_it_ends(tiny_base, shared_data):  # noqa: F811
+def test_the_session_keeps_its_latest_classifier_until_it_ends(tiny_base, shared_data):
     discarded = []
     trainer = LiveTrainer(tiny_base, on_discard=discarded.append)
     first = list(trainer.run("s", "head", 500))[-1]

@@ -8,14 +8,12 @@ import json
 import numpy as np
 import pytest
 
-from components.core.messages import render
 from components.finetune.figures import curves_figure
 from components.finetune.records import comparison, epoch_axis, read_layers, read_records, smooth
 from components.finetune.tab import COLUMNS, measured
-from tests.finetune_app_fixtures import records_dir, tiny_base, toy_runs  # noqa: F401 - fixtures
 
 
-def test_records_written_by_train_fill_one_row_each(records_dir, toy_runs):  # noqa: F811
+def test_records_written_by_train_fill_one_row_each(records_dir, toy_runs):
     records, notes = read_records(records_dir)
     assert notes == []
     assert [r.method for r in records] == ["head", "lora"]  # feature extraction first
@@ -30,7 +28,7 @@ def test_records_written_by_train_fill_one_row_each(records_dir, toy_runs):  # n
     assert 0 < head.share < lora.share < 1  # the head trains fewer weights than head + adapters
 
 
-def test_table_in_both_languages_has_every_column(records_dir, monkeypatch, tmp_path):  # noqa: F811
+def test_table_in_both_languages_has_every_column(records_dir, monkeypatch, tmp_path):
     from components.finetune import records
 
     monkeypatch.setattr(records, "RECORDS_DIR", records_dir)
@@ -46,16 +44,16 @@ def test_table_in_both_languages_has_every_column(records_dir, monkeypatch, tmp_
     assert [row[epochs] for row in measured("en")[0]["data"]] == [r.epochs for r in read_records(records_dir)[0]]
 
 
-def test_unreadable_or_missing_records_are_named_not_guessed(tmp_path, records_dir):  # noqa: F811
+def test_unreadable_or_missing_records_are_named_not_guessed(tmp_path, records_dir):
     (tmp_path / "head.json").write_text((records_dir / "head.json").read_text())
     (tmp_path / "broken.json").write_text("{not json")
     (tmp_path / "old.json").write_text(json.dumps({"record_version": 0}))
     records, notes = read_records(tmp_path)
     assert [r.method for r in records] == ["head"]
-    texts = [render(n, "en") for n in notes]
-    assert any("broken.json" in x for x in texts) and any("old.json" in x for x in texts)
+    assert sorted((n.key, n.params["path"]) for n in notes) == [("ft_cmp_bad_record", "broken.json"),
+                                                                 ("ft_cmp_bad_record", "old.json")]
     empty, notes = read_records(tmp_path / "nothing-here")
-    assert empty == [] and "training_record.json" in render(notes[0], "zh")
+    assert empty == [] and [n.key for n in notes] == ["ft_cmp_no_records"]  # run `train`: it writes the records
 
 
 def test_layer_sweep_rows_appear_when_its_table_exists(tmp_path):
@@ -72,10 +70,10 @@ def test_layer_sweep_rows_appear_when_its_table_exists(tmp_path):
     path.write_text(json.dumps(sweep))
     rows, note = read_layers(path)
     assert [r.spec for r in rows] == ["0", "concat:last4"] and all(r.fit_only for r in rows)
-    assert "6 the last layer" in render(note, "en") and "layer 5 is this table's 6" in render(note, "en")
+    assert note.key == "ft_cmp_layers_note" and (note.params["n"], note.params["last"]) == (6, 5)  # 6 is the last
     assert [r.spec for r in comparison([], rows)] == ["concat:last4", "0"]  # best first
     missing, note = read_layers(tmp_path / "absent.json")
-    assert missing == [] and "finetune_layers_bench.py" in render(note, "zh")
+    assert missing == [] and note.key == "ft_cmp_layers_missing"  # how to produce the table
 
 
 def test_smoothing_is_the_bias_corrected_moving_average():
@@ -88,7 +86,7 @@ def test_smoothing_is_the_bias_corrected_moving_average():
     assert smooth([], 0.9).size == 0
 
 
-def test_curves_share_one_epoch_axis(records_dir):  # noqa: F811
+def test_curves_share_one_epoch_axis(records_dir):
     records, _ = read_records(records_dir)
     fig = curves_figure(records, "en")
     loss = [tr for tr in fig.data if tr.xaxis == "x"]

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from components.core.analysis import analyze
-from components.core.messages import UserError
+from components.core.messages import Msg, UserError
 from components.heads import compute
 from components.heads.compute import STATS, head_roles, is_punct_piece, parse_corpus, sentence_sums
-from tests.tiny import SENTENCES
+from tests.tiny import SENTENCES, shows
 
 
 @pytest.fixture(autouse=True)
@@ -163,7 +163,7 @@ def test_a_model_without_attentions_gets_a_message(tiny_en):
     assert exc.value.msg.key == "heads_no_attentions"
 
 
-def test_messages_exist_in_both_languages():
+def test_three_heads_messages_have_a_chinese_text_of_their_own():
     from components.core.messages import render
 
     for key in ("heads_empty", "heads_no_attentions", "tab_heads"):
@@ -219,7 +219,7 @@ def test_minilm_has_a_previous_token_head_in_layer_one(minilm):
 def test_heads_endpoint_through_the_app(client, tiny_en_dir):
     summary, grid, layers, compare, table = client.predict(
         "\n".join(SENTENCES), str(tiny_en_dir), "en", api_name="/heads")
-    assert "9 sentences" in summary and "?tab=attention" in table
+    assert shows(Msg("heads_summary", sentences="9"), summary) and "?tab=attention" in table
 
 
 def test_the_tab_says_its_cap_and_its_corpora_sizes():

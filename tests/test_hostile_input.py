@@ -9,9 +9,7 @@ may not exist yet; /predict is then a clear message, which these tests accept as
 from __future__ import annotations
 
 import contextlib
-import html
 import json
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,37 +19,12 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 
 from components.core.classifier import load_classifier
+from components.core.messages import Msg
+from components.core.text import MAX_CHARS
+from components.polysemy.sentences import MAX_SENTENCES, MAX_TARGET
 from components.polysemy.static_vectors import read_vectors
 from components.ui.serving import serve
-
-LONG = "bank " * 20_000  # 100,000 characters
-HOSTILE = {
-    "empty": "",
-    "whitespace": " \t\n\u3000\u00a0 ",
-    "100k": LONG,
-    "nul": "the bank\x00by the river",
-    "control": "the \x1b[31mbank\x7f\x08 rate",
-    "only-control": "\x00\x01\x1b",
-    "invisible": "\u200b\u200d\ufeff\ufffd",
-    "emoji": "I love my bank 🏦😀👨\u200d👩\u200d👧",
-    "rtl": "שלום bank مرحبا بالعالم",
-    "mixed-scripts": "bank 银行 Банк مصرف 😀",
-    "specials": "[CLS] [SEP] [MASK]",
-    "markup": "<img src=x onerror=alert(1)> **bold** `code` $x$",
-}
-# what a student should see: a message for nothing, the limit for too much, a result otherwise
-REFUSED = {"empty": "empty", "whitespace": "empty", "only-control": "empty", "invisible": "nothing to read",
-           "100k": "20,000"}
-GENERIC = "Something went wrong"
-
-
-def assert_readable(err: AppError) -> str:
-    message = str(err)
-    assert "Traceback" not in message and GENERIC not in message, message
-    assert "\x00" not in message and "\x1b" not in message
-    assert len(message) < 800, f"{len(message)} characters is not a readable message"
-    assert re.search(r"[A-Za-z]{3,}.*[.!?)`]", message), message
-    return message
+from tests.tiny import HOSTILE, LONG, REFUSED, assert_readable, raises_key, shows
 
 
 def outcome(client: Client, *args, api_name: str, limit: float = 20.0):
@@ -76,7 +49,7 @@ def expect(result, name: str) -> None:
     """Refused inputs must be refused with the right reason; the others must work."""
     if name in REFUSED:
         assert isinstance(result, AppError), f"{name!r} should be refused"
-        assert REFUSED[name] in str(result), str(result)
+        assert shows(REFUSED[name], str(result)), str(result)
     else:
         assert not isinstance(result, AppError), f"{name!r} should just work: {result}"
 
@@ -111,8 +84,7 @@ def test_long_text_is_refused_quickly_with_the_limit(client):
     with pytest.raises(AppError) as err:
         client.predict(LONG, "", "minilm", api_name="/tokens")
     assert time.perf_counter() - started < 5
-    assert "100,000 characters" in str(err.value) or "99,999 characters" in str(err.value)
-    assert "at most 20,000" in str(err.value)
+    assert shows(Msg("text_too_long", n=len(LONG.strip()), limit=MAX_CHARS), str(err.value))
 
 
 def test_typed_special_tokens_are_flagged_special_and_keep_their_characters(client):
@@ -126,7 +98,7 @@ def test_typed_special_tokens_are_flagged_special_and_keep_their_characters(clie
     assert [r[ids] for r in rows] == [101, 101, 102, 103, 102]
     assert all(r[kind] == "special" for r in rows)
     assert [r[chars] for r in rows] == ["", "0-5", "6-11", "12-18", ""]
-    assert "5 tokens" in summary
+    assert shows(Msg("tok_summary", n=5), summary)
 
 
 def test_emoji_is_unknown_but_the_rest_is_read(client):
@@ -150,7 +122,7 @@ def test_attention_sentence_a(client, tiny_en_dir, name):
         result = outcome(client, HOSTILE[name], "", str(tiny_en_dir), 1, 1, view, hide, hide,
                          api_name="/attention")
         if name == "specials" and hide:  # every token is special: nothing is left to show, and it says so
-            assert isinstance(result, AppError) and "Nothing is left to show" in str(result)
+            assert isinstance(result, AppError) and shows("attn_nothing_left", str(result))
             continue
         expect(result, name)
 
@@ -185,9 +157,9 @@ def test_polysemy_target(client, tiny_en_dir, name):
                      api_name="/polysemy")
     assert isinstance(result, AppError)  # none of them is the word 'bank'
     if name in ("empty", "whitespace", "only-control"):
-        assert str(result).startswith("Type the target word")
+        assert shows("poly_target_empty", str(result))
     if name == "100k":
-        assert "at most 100 characters" in str(result)
+        assert shows(Msg("poly_target_long", limit=MAX_TARGET), str(result))
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -197,43 +169,53 @@ def test_polysemy_span(client, tiny_en_dir, name):
     if name in ("empty", "whitespace"):  # no span: the target is located
         assert not isinstance(result, AppError), result
     else:
-        assert isinstance(result, AppError) and "start:end" in str(result)
+        assert isinstance(result, AppError), result
+        assert shows("poly_span_format", str(result)) or shows("poly_span_order", str(result)), str(result)
+
+
+def on_line(line: int, error: Msg | None = None) -> Msg:
+    """A message about one sentence of the list, naming its line."""
+    return Msg("poly_line_error", line=line, **({"error": error} if error else {}))
+
+
+SPAN_ON_LINE_1 = Msg("poly_where_span_line", line=1)
 
 
 @pytest.mark.parametrize("sentences,target,span,message", [
-    ("money | I paid the bank.\nriver | We sat by the river.", "bank", "", "Line 2: 'bank' is not in the sentence"),
-    ("money | I paid the bank.\nno separator here", "bank", "", "Line 2 should read 'sense | sentence'"),
-    ("money | I paid the bank.", "bank", "", "at least two sentences"),
-    ("a | b | c | d\nx | the bank", "bank", "", "Line 1 should read"),
-    (" | the bank\nx | the bank", "bank", "", "Line 1 should read"),
-    ("a | the bank | x:y\nb | the bank", "bank", "", "span on line 1 'x:y' should be start:end"),
-    ("a | the bank | 3:2\nb | the bank", "bank", "", "start must be smaller than end"),
-    ("a | the bank\nb | the bank", "bank", "40:50", "Line 1: The span 40:50 is outside the sentence"),
-    ("a | the bank\na | the river bank", "bank", "", "at least two senses"),
-    ("a | the bank\nb | \x00\u200b", "bank", "", "Line 2"),
-    ("a | the [MASK] bank\nb | the bank", "[MASK]", "", "special token [MASK]"),
-    ("a | the bank\n" * 65, "bank", "", "at most 64 sentences"),
-    ("money | I paid the bank.\n" * 1000, "bank", "", "at most 20,000"),
-    ("a | the bank\nb | the bank", "bank", "1:2:3", "should be start:end"),
-    ("a | the bank\nb | the bank", "bank", "-1:3", "start must be smaller than end"),
+    ("money | I paid the bank.\nriver | We sat by the river.", "bank", "",
+     on_line(2, Msg("poly_not_in_sentence", target="bank"))),
+    ("money | I paid the bank.\nno separator here", "bank", "", Msg("poly_line_format", line=2)),
+    ("money | I paid the bank.", "bank", "", Msg("poly_two_sentences")),
+    ("a | b | c | d\nx | the bank", "bank", "", Msg("poly_line_format", line=1)),
+    (" | the bank\nx | the bank", "bank", "", Msg("poly_line_format", line=1)),
+    ("a | the bank | x:y\nb | the bank", "bank", "", Msg("poly_span_format", where=SPAN_ON_LINE_1, raw="x:y")),
+    ("a | the bank | 3:2\nb | the bank", "bank", "", Msg("poly_span_order", where=SPAN_ON_LINE_1, raw="3:2")),
+    ("a | the bank\nb | the bank", "bank", "40:50", on_line(1, Msg("analysis_span_outside", start=40, end=50))),
+    ("a | the bank\na | the river bank", "bank", "", Msg("poly_two_senses")),
+    ("a | the bank\nb | \x00\u200b", "bank", "", on_line(2)),
+    ("a | the [MASK] bank\nb | the bank", "[MASK]", "", on_line(1, Msg("analysis_span_special", tokens=["[MASK]"]))),
+    ("a | the bank\n" * 65, "bank", "", Msg("poly_too_many", most=MAX_SENTENCES)),
+    ("money | I paid the bank.\n" * 1000, "bank", "", Msg("poly_too_long", limit=MAX_CHARS)),
+    ("a | the bank\nb | the bank", "bank", "1:2:3", Msg("poly_span_format", raw="1:2:3")),
+    ("a | the bank\nb | the bank", "bank", "-1:3", Msg("poly_span_order", raw="-1:3")),
 ])
 def test_malformed_sentence_lists_are_messages(client, tiny_en_dir, sentences, target, span, message):
     result = outcome(client, "bank", sentences, target, span, "base", 1, str(tiny_en_dir), api_name="/polysemy")
     # the toast renders HTML, so the message arrives escaped (it quotes what the student typed)
-    assert isinstance(result, AppError) and message in html.unescape(str(result)), str(result)
+    assert isinstance(result, AppError) and shows(message, str(result)), str(result)
 
 
 def test_chinese_target_absent_names_the_line(client, tiny_zh_dir):
     text = "钱 | 我在银行存钱。\n河 | 他们在河边走😀。"
     result = outcome(client, "pingguo", text, "银行", "", "base", 1, str(tiny_zh_dir), api_name="/polysemy")
-    assert isinstance(result, AppError) and "Line 2: '银行' is not in the sentence" in html.unescape(str(result))
+    assert isinstance(result, AppError) and shows(on_line(2, Msg("poly_not_in_sentence", target="银行")), str(result))
 
 
 def test_emoji_and_rtl_sentences_just_work(client, tiny_en_dir):
     text = "money | I paid the bank 🏦 today.\nriver | مرحبا, the river bank 😀 is muddy."
     *figures, note, _csv, _npy, _layer = outcome(client, "bank", text, "bank", "", "base", 1, str(tiny_en_dir),
                                                  api_name="/polysemy", limit=60)
-    assert "2 occurrences" in note and len(figures) == 4
+    assert shows(Msg("poly_note_occurrences", n=2), note) and len(figures) == 4
 
 
 # --- /predict --------------------------------------------------------------------------------------------
@@ -278,22 +260,26 @@ def test_corrupt_classifier_dir_is_a_value_error_naming_dir_and_fix(tmp_path, ca
         for name, content in CORRUPT[case].items():
             data = content if isinstance(content, bytes) else content.encode()
             (folder / name).write_bytes(data)
-    with pytest.raises(ValueError) as err:
+    key = {"missing": "clf_missing", "empty": "clf_no_files"}.get(case, "clf_corrupt")
+    with raises_key(key) as err:
         load_classifier(folder)
-    message = str(err.value)
-    assert str(folder) in message and "python app.py train" in message
+    assert err.value.msg.params["path"] in {str(folder), str(folder.resolve())}
+    assert err.value.msg.params["fix"].key == "clf_fix_other"  # run `python app.py train`, or retrain
 
 
 def test_a_file_is_not_a_classifier_dir(tmp_path):
     path = tmp_path / "classifier.json"
     path.write_text("{}")
-    with pytest.raises(ValueError, match="is a file, not a classifier directory"):
+    with raises_key("clf_is_file", path=str(path.resolve())):
         load_classifier(path)
 
 
 def test_ragged_glove_is_a_value_error_with_the_line(tmp_path):
-    with pytest.raises(ValueError, match=r"ragged.txt line 2: 2 values where earlier lines have 3"):
+    with raises_key("poly_vec_ragged", file="ragged.txt", line=2, n=2, dim=3):
         read_vectors(write_ragged_glove(tmp_path / "ragged.txt"), ["bank", "river"])
+
+
+RAGGED = Msg("poly_vec_ragged", file="ragged.txt", line=2)
 
 
 @contextlib.contextmanager
@@ -320,17 +306,17 @@ def broken_client(tmp_path_factory, tiny_en_dir):
 def test_app_with_corrupt_classifier_says_which_dir_and_keeps_serving(broken_client):
     result = outcome(broken_client, "I am so happy!", "tuned", 0.5, api_name="/predict")
     assert isinstance(result, AppError)
-    assert str(broken_client.broken_dir / "clf") in str(result) and "corrupt" in str(result)
+    assert shows(Msg("clf_corrupt", path=str(broken_client.broken_dir / "clf")), str(result)), str(result)
 
 
 def test_app_with_ragged_glove_names_the_line_and_keeps_serving(broken_client, tiny_en_dir):
     result = outcome(broken_client, "bank", SENTENCES, "bank", "", "base", 1, str(tiny_en_dir),
                      api_name="/polysemy")
-    assert isinstance(result, AppError) and "ragged.txt line 2" in str(result)
+    assert isinstance(result, AppError) and shows(RAGGED, str(result)), str(result)
 
 
 def test_tuned_encoder_with_corrupt_classifier_falls_back_to_the_base_model(broken_client, tiny_en_dir):
     """The corrupt classifier is a warning and the base model is used; the ragged GloVe then stops it."""
     result = outcome(broken_client, "bank", SENTENCES, "bank", "", "tuned", 1, str(tiny_en_dir),
                      api_name="/polysemy")
-    assert isinstance(result, AppError) and "ragged.txt line 2" in str(result)
+    assert isinstance(result, AppError) and shows(RAGGED, str(result)), str(result)

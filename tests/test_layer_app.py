@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from gradio_client.exceptions import AppError
 
+from components.core.messages import Msg
+from tests.tiny import shows
+
 TEXT = "The animal didn't cross the street because it was too tired."
 
 
@@ -19,7 +22,7 @@ def test_the_endpoint_answers_every_step_with_its_checks(client):
     note, record = out[0], out[-1]
     shown = ("layer", "head", "token", "n_layers", "n_heads")
     assert [record[k] for k in shown] == [4, 2, 10, 6, 12]
-    assert "Guess first" in note and "10 it" in note
+    assert shows(Msg("layer_guess_prompt", piece="10 it", layer=4, head=2), note)
     assert record["tokens"][10] == "it" and record["numbering"] == "layers and heads from 1"
     assert record["attention_row"].index(max(record["attention_row"])) == 2  # "it" looks at "animal" here
     assert record["checks"]["attention_max_abs_diff"] <= 1e-5 and record["checks"]["output_max_abs_diff"] <= 1e-4
@@ -30,28 +33,29 @@ def test_the_endpoint_answers_every_step_with_its_checks(client):
 
 
 def test_a_guess_is_answered_right_or_ranked(client):
-    assert "right, it gets the most attention" in call(client, guess=2)[0]
+    assert shows(Msg("layer_guess_right", guess="2 animal"), call(client, guess=2)[0])
     note = call(client, guess=13)[0]
-    assert "rank" in note and "**2 animal**" in note
+    assert shows(Msg("layer_guess_wrong", top="2 animal"), note)  # the guess's rank, and the top token
 
 
 def test_a_layer_beyond_the_model_is_clamped_with_a_notice(client):
     out = call(client, layer=12, head=12)
-    assert (out[-1]["layer"], out[-1]["head"]) == (6, 12) and "no layer 12 (its layers are 1–6)" in out[0]
+    clamped = Msg("num_clamped", what=Msg("num_what_layer"), asked="12", first=1, last=6, shown=6)
+    assert (out[-1]["layer"], out[-1]["head"]) == (6, 12) and shows(clamped, out[0])
 
 
 def test_minus_one_picks_the_first_regular_token(client):
     assert call(client, token=-1)[-1]["token"] == 1
 
 
-@pytest.mark.parametrize("kwargs,needle", [
-    (dict(token=16), "positions are 0 to 15"), (dict(text="   "), "empty"),
-    (dict(model="bert-base-chinese", text="我喜欢苹果。"), "prefetch bert-base-chinese"),
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(token=16), Msg("layer_bad_token", value=16, last=15)), (dict(text="   "), Msg("text_empty")),
+    (dict(model="bert-base-chinese", text="我喜欢苹果。"), Msg("model_fetch_hint", name="bert-base-chinese")),
 ])
-def test_bad_input_is_a_message_not_a_traceback(client, kwargs, needle):
+def test_bad_input_is_a_message_not_a_traceback(client, kwargs, message):
     with pytest.raises(AppError) as err:
         call(client, **kwargs)
-    assert needle in str(err.value) and "Traceback" not in str(err.value)
+    assert shows(message, str(err.value)) and "Traceback" not in str(err.value), str(err.value)
 
 
 def test_a_tiny_chinese_model_answers(client, tiny_zh_dir):

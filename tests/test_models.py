@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from components.core import models
 from components.core.models import PRESETS, ModelUnavailable, load_model
+from tests.tiny import raises_key
 
 
 def test_presets_name_the_required_models():
@@ -26,27 +25,26 @@ def test_models_load_once_per_name(minilm):
 
 
 def test_missing_model_offline_names_it_and_the_fetch_command():
-    with pytest.raises(ModelUnavailable) as err:
+    with raises_key("model_not_here", cls=ModelUnavailable, name="bert-base-chinese") as err:
         load_model("bert-base-chinese")
-    message = str(err.value)
-    assert "bert-base-chinese" in message
-    assert "python app.py prefetch bert-base-chinese" in message
-    assert "HF_HUB_OFFLINE" in message
+    params = err.value.msg.params
+    assert params["why"].key == "model_offline_flag"  # HF_HUB_OFFLINE is set
+    assert params["teacher"].key == "model_fetch_hint" and params["teacher"].params == {"name": "bert-base-chinese"}
 
 
 def test_unknown_hub_id_offline_is_a_clear_message():
-    with pytest.raises(ModelUnavailable, match="someone/not-a-model"):
+    with raises_key("model_not_here", cls=ModelUnavailable, name="someone/not-a-model", hub_id="someone/not-a-model"):
         load_model("someone/not-a-model")
 
 
 def test_minilm_falls_back_to_the_hub_id_without_its_package(monkeypatch):
     monkeypatch.setattr(models, "_package_dir", lambda preset: None)
-    with pytest.raises(ModelUnavailable, match="sentence-transformers/all-MiniLM-L6-v2"):
+    with raises_key("model_not_here", cls=ModelUnavailable, hub_id="sentence-transformers/all-MiniLM-L6-v2"):
         models._resolve("minilm")
 
 
 def test_directory_without_config_is_rejected(tmp_path):
-    with pytest.raises(ModelUnavailable, match="config.json"):
+    with raises_key("model_no_config", cls=ModelUnavailable, path=str(tmp_path.resolve())):
         load_model(str(tmp_path))
 
 
@@ -56,7 +54,7 @@ def test_corrupt_weights_give_a_clear_message(tmp_path, tiny_en_dir):
     for f in tiny_en_dir.iterdir():
         (broken / f.name).write_bytes(f.read_bytes())
     (broken / "model.safetensors").write_bytes(b"this is not a safetensors file")
-    with pytest.raises(ModelUnavailable, match="could not be loaded"):
+    with raises_key("model_corrupt", cls=ModelUnavailable, name=str(broken)):
         load_model(str(broken))
 
 
@@ -71,6 +69,8 @@ def test_hf_endpoint_mirror_is_used_for_the_probe(monkeypatch):
     models._reach.clear()
     assert models.hub_endpoint() == "http://127.0.0.1:9"
     assert models.hub_reachable(timeout=0.5) is False
-    with pytest.raises(ModelUnavailable, match="127.0.0.1:9 is unreachable"):
+    with raises_key("model_not_here", cls=ModelUnavailable) as err:
         models._resolve("someone/not-cached")
+    assert err.value.msg.params["why"].key == "model_unreachable"
+    assert err.value.msg.params["why"].params == {"endpoint": "http://127.0.0.1:9"}
     models._reach.clear()

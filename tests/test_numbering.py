@@ -11,7 +11,8 @@ from components.core.messages import Msg, render
 from components.core.models import model_shape
 from components.core.numbering import NUMBERING, clamp, head_name, span
 from components.ui.shell import read_link
-from components.ui.widgets import is_model_slider, model_slider
+from components.ui.sliders import Slider, is_model_slider, model_slider
+from tests.tiny import shows
 
 
 def test_spans_count_layers_and_heads_from_1_and_hidden_states_from_0():
@@ -76,21 +77,49 @@ def test_a_link_to_a_layer_the_model_lacks_opens_the_nearest_with_a_notice(tiny_
 def test_the_attention_endpoint_numbers_from_1_and_clamps_with_a_notice(client):
     text = "The cat sat on the mat."
     _figure, note = client.predict(text, "", "minilm", 6, 12, "head", False, False, api_name="/attention")
-    assert "Layer 6, head 12" in note and "has no" not in note
+    assert shows(Msg("attn_note_head", layer=6, head=12), note) and not shows("num_clamped", note)
     _figure, note = client.predict(text, "", "minilm", 9, 13, "head", False, False, api_name="/attention")
-    assert "Layer 6, head 12" in note
+    assert shows(Msg("attn_note_head", layer=6, head=12), note)
     for what, asked, shown, last in (("num_what_layer", "9", 6, 6), ("num_what_head", "13", 12, 12)):
         expected = Msg("num_clamped", what=Msg(what), asked=asked, model="minilm", first=1, last=last, shown=shown)
         assert render(expected, "en").split(" (")[0] in note
 
 
 def test_every_other_slider_brings_an_api_value_into_range_instead_of_gradios_english_error():
-    from components.ui.widgets import clamp_sliders
-
     with gr.Blocks():
-        steps = gr.Slider(8, 64, value=32, step=8)
+        steps = Slider(8, 64, value=32, step=8)
         control = gr.Slider(0, 1, value=0.5)
-    clamp_sliders([steps])
     assert steps.preprocess(-5) == 8 and steps.preprocess(1000) == 64 and steps.preprocess(16) == 16
-    with pytest.raises(gr.Error):  # the control: an untouched slider answers with Gradio's English error
+    with pytest.raises(gr.Error):  # the control: Gradio's own slider answers with its English error
         control.preprocess(-5)
+
+
+def test_a_slider_rebuilt_for_a_session_by_an_update_keeps_its_own_bound_handling():
+    """Gradio rebuilds a component from its class when an event updates its properties (a model switch sets a
+    new maximum): the rebuilt slider must still pass numbers on (it answered 'Value 6 is greater than maximum
+    value 2.' when the handling was an instance attribute)."""
+    with gr.Blocks():
+        layer = model_slider("layer", 3, "minilm", label="layer")
+        steps = Slider(8, 64, value=32, step=8)
+    rebuilt = layer.__class__(**{**layer.constructor_args, "minimum": 1, "maximum": 2, "render": False})
+    assert (rebuilt.minimum, rebuilt.maximum) == (1, 2) and rebuilt.preprocess(6) == 6.0
+    again = steps.__class__(**{**steps.constructor_args, "maximum": 16, "render": False})
+    assert again.preprocess(40) == 16
+
+
+def test_no_lesson_builds_gradios_own_slider():
+    from pathlib import Path
+
+    sources = {p: p.read_text(encoding="utf-8") for p in Path("components").rglob("*.py") if p.name != "sliders.py"}
+    assert [str(p) for p, text in sources.items() if "gr.Slider(" in text] == []
+    assert "gr.Slider(" in Path(__file__).read_text(encoding="utf-8")  # control: this file builds one, and is seen
+
+
+def test_the_page_gets_a_model_sliders_label_and_id():
+    """A component class's page properties are the parameters its initializer names: a subclass with its own
+    __init__ sent the page no label and no id (the browser could not find #polysemy-layer)."""
+    with gr.Blocks():
+        layer = model_slider("hidden", 6, "minilm", label="Layer shown", elem_id="polysemy-layer")
+    props = layer.get_config()
+    assert (props["elem_id"], props["label"], props["minimum"], props["maximum"]) == ("polysemy-layer",
+                                                                                      "Layer shown", 0, 6)

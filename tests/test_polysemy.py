@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 
 from components.core.analysis import analyze, pool_span
-from components.core.messages import UserError, all_messages, render
+from components.core.messages import Msg, UserError, all_messages, render
 from components.polysemy.compute import layer_curve, occurrence_vectors, separation, word_vectors
 from components.polysemy.figures import layer_curve_figure
 from components.polysemy.sentences import locate, parse_lines
 from components.polysemy.sets import builtin_sets, set_text_language
 from components.polysemy.study import study
+from tests.tiny import raises_key
 
 
 def lines(*pairs: str):
@@ -27,12 +28,15 @@ def test_parse_lines_skips_blanks_and_comments_and_reads_spans():
     assert [(p.number, p.sense, p.span) for p in parsed] == [(2, "river", None), (4, "money", (17, 21))]
 
 
-@pytest.mark.parametrize("text, line", [("a | one\nno separator here", "Line 2"), ("a | one\n | empty sense", "Line 2"),
-                                        ("a | one\nb | two | 9:x", "line 2")])
-def test_malformed_lines_name_the_line_in_both_languages(text, line):
-    with pytest.raises(UserError, match=line) as err:
+@pytest.mark.parametrize("text, key", [("a | one\nno separator here", "poly_line_format"),
+                                       ("a | one\n | empty sense", "poly_line_format"),
+                                       ("a | one\nb | two | 9:x", "poly_span_format")])
+def test_malformed_lines_name_the_line_in_both_languages(text, key):
+    with raises_key(key) as err:
         parse_lines(text)
-    assert "第 2 行" in err.value.render("zh")
+    params = err.value.msg.params
+    assert (params["line"] if "line" in params else params["where"].params["line"]) == 2
+    assert "第 2 行" in err.value.render("zh")  # the subject: the line said in Chinese too
 
 
 def test_subword_target_pools_all_its_pieces_with_the_shared_rule(tiny_en):
@@ -57,7 +61,7 @@ def test_cased_location_prefers_exact_case_then_folds():
 
 def test_word_boundaries_allow_inflections_not_other_words():
     assert locate("Banks of the river", "bank") == (0, 4)
-    with pytest.raises(UserError, match="not in the sentence"):
+    with raises_key("poly_not_in_sentence", target="bank", sentence="an embankment"):
         locate("an embankment", "bank")
 
 
@@ -77,11 +81,13 @@ def test_repeated_word_span_picks_the_second_occurrence(tiny_en):
 
 
 def test_unk_and_absent_targets_are_reported_with_the_line(tiny_en):
-    with pytest.raises(UserError, match=r"Line 2: .*\[UNK\]"):
+    with raises_key("poly_line_error", line=2) as err:
         occurrence_vectors(tiny_en, lines("a | the bank", "b | the zebra sat | 4:9"), "bank")
-    with pytest.raises(UserError, match="Line 1: 'zebra' is not in the sentence") as err:
+    assert err.value.msg.params["error"].key == "analysis_span_unk"  # the span reads as [UNK]
+    with raises_key("poly_line_error", line=1) as err:
         occurrence_vectors(tiny_en, lines("a | the bank", "b | the zebra"), "zebra")
-    assert err.value.render("zh").startswith("第 1 行：“zebra”不在句子")
+    absent = err.value.msg.params["error"]
+    assert absent.key == "poly_not_in_sentence" and absent.params["target"] == "zebra"
 
 
 def test_anchor_words_only_unk_are_left_out(tiny_zh):
@@ -101,9 +107,9 @@ def test_one_vector_for_every_occurrence_scores_chance_not_zero_or_one():
 
 
 def test_a_sense_with_one_sentence_is_a_message_never_a_nan():
-    with pytest.raises(UserError, match="the sense 'b' has only one sentence"):
+    with raises_key("poly_note_single", sense="b"):
         separation(np.eye(3), ("a", "a", "b"))
-    with pytest.raises(UserError, match="at least two senses"):
+    with raises_key("poly_two_senses"):
         separation(np.eye(3), ("a", "a", "a"))
 
 
@@ -111,10 +117,11 @@ def test_a_study_with_a_one_sentence_sense_draws_maps_and_says_why_there_is_no_c
     found = study(tiny_en, "money | the bank raised rates\nmoney | my bank loan\nriver | the river bank", "bank", None,
                   glove=None)
     assert found.curve is None and found.best_layer is None and found.static_separation is None
-    note = " ".join(render(m, "en") for m in found.note())
-    assert "only one sentence" in note and "river" in note and "nan" not in note.lower()
-    figure = layer_curve_figure(found, 1, "zh")
-    assert not figure.data and "只有一个句子" in figure.layout.annotations[0].text
+    assert [m.params for m in found.note() if m.key == "poly_note_single"] == [{"sense": "river"}]
+    assert "nan" not in " ".join(render(m, "en") for m in found.note()).lower()
+    figure = layer_curve_figure(found, 1, "zh")  # the figure says why, in the page's language
+    shown = "".join(figure.layout.annotations[0].text.replace("<br>", "").split())
+    assert not figure.data and shown == "".join(render(Msg("poly_note_single", sense="river"), "zh").split())
 
 
 def test_builtin_sets_are_complete_locatable_and_named_in_both_languages():
@@ -162,7 +169,7 @@ def test_chinese_text_on_an_english_model_is_the_one_clear_message(tiny_en):
     with pytest.raises(UserError) as err:
         study(english_only, builtin_sets()["pingguo"].as_text("zh"), "苹果", None, glove=None)
     assert err.value.msg.key == "analysis_needs_chinese_model"
-    assert "python app.py prefetch bert-base-chinese" in str(err.value)
+    assert err.value.msg.params["teacher"].params == {"name": "bert-base-chinese"}  # what the teacher fetches
 
 
 def test_without_any_glove_english_falls_back_to_the_labelled_input_table(tiny_en, monkeypatch, tmp_path):
@@ -172,9 +179,9 @@ def test_without_any_glove_english_falls_back_to_the_labelled_input_table(tiny_e
     monkeypatch.setattr(static_vectors, "cache_dir", lambda: tmp_path / "no-cache")
     found = study(tiny_en, "a | the bank\na | my bank\nb | river bank\nb | bank of the river", "bank", None,
                   glove=None)
-    label = render(found.static.label, "en")
-    assert "input-embedding table" in label and "prefetch glove" in label
-    assert "prefetch glove" in render(found.static.label, "zh") and "输入嵌入表" in render(found.static.label, "zh")
+    label = found.static.label  # the model's input table, labelled so, and why GloVe is not used
+    assert label.key == "poly_static_no_glove" and label.params["table"].key == "poly_static_table"
+    assert label.params["why"].key == "poly_glove_missing"  # run `python app.py prefetch glove`
 
 
 @pytest.mark.minilm

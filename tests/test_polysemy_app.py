@@ -3,7 +3,6 @@ lane, deep links, the exports, both languages."""
 
 from __future__ import annotations
 
-import html
 import json
 
 import numpy as np
@@ -11,10 +10,12 @@ import pytest
 from gradio_client.exceptions import AppError
 
 from components.core.lanes import plan
+from components.core.messages import Msg
 from components.core.services import AppConfig, Services
 from components.polysemy.sets import builtin_sets
 from components.polysemy.tab import link_endpoint, polysemy_endpoint
 from components.ui.shell import read_link
+from tests.tiny import shows
 
 BANK = builtin_sets()["bank"]
 PINGGUO = builtin_sets()["pingguo"]
@@ -38,7 +39,9 @@ def test_bank_on_minilm_returns_both_spaces_the_matrix_the_curve_and_the_exports
     assert any("picnic on the grassy bank" in text for t in senses for text in t["customdata"])
     assert len(matrix["data"][0]["z"]) == 20
     assert len(curve["data"][0]["y"]) == 7  # minilm: embedding output + 6 layers
-    assert "Best layer" in note and "Static baseline" in note and "GloVe" in note and "nan" not in note
+    assert shows("poly_note_best", note) and "nan" not in note
+    assert any(shows(Msg("poly_note_static", label=Msg(glove)), note)  # the static baseline is GloVe
+               for glove in ("poly_static_glove_full", "poly_static_glove_shared")), note
     vectors = np.load(npy)
     assert vectors.shape == (20, 7, 384) and vectors.dtype == np.float32
     assert len(coords["data"]) == 28 and coords["headers"][-2:] == ["x", "y"]  # 20 occurrences + 8 anchors
@@ -63,21 +66,23 @@ def test_layer_zero_of_a_set_with_the_target_always_first_says_the_points_coinci
     contextual = figure(contextual)
     points = [(x, y) for t in contextual["data"] if t["name"] in ("money", "river") for x, y in zip(t["x"], t["y"])]
     assert len(points) == 6 and len(set(points)) == 1  # six occurrences, one vector, one spot
-    notice = contextual["layout"]["annotations"][0]["text"]
-    assert "all 6 occurrences are the same vector" in notice and "Layer 0 is the embedding output" in notice
+    notice = " ".join(contextual["layout"]["annotations"][0]["text"].split("<br>"))  # lines wrapped for plotly
+    assert shows(Msg("poly_fig_coincide_all", layer=0, n=6), notice) and shows("poly_fig_layer0_why", notice)
 
 
 def test_chinese_set_on_an_english_model_is_the_one_message_naming_the_model_to_fetch(client):
     with pytest.raises(AppError) as err:
         client.predict("pingguo", PINGGUO.as_text("zh"), "苹果", "", "base", 6, "minilm", api_name="/polysemy")
-    assert "bert-base-chinese" in str(err.value) and "python app.py prefetch bert-base-chinese" in str(err.value)
-    assert not str(err.value).startswith("Line")  # one message, not one per sentence
+    message = str(err.value)
+    assert shows(Msg("analysis_needs_chinese_model", model="minilm"), message)
+    assert shows(Msg("model_fetch_hint", name="bert-base-chinese"), message)  # for the teacher: what to fetch
+    assert not shows("poly_line_error", message)  # one message, not one per sentence
 
 
 def test_pingguo_on_the_tiny_chinese_model_pools_both_characters(client, tiny_zh_dir):
     *figures, note, coords, npy, layer = client.predict(
         "pingguo", PINGGUO.as_text("zh"), "苹果", "", "base", 1, str(tiny_zh_dir), api_name="/polysemy")
-    assert "pieces 苹 \\+ 果" in note and "input-embedding table" in note  # API callers read English
+    assert shows(Msg("poly_note_occurrences", pieces="苹 \\+ 果"), note) and shows("poly_static_table", note)
     assert np.load(npy).shape[:2] == (22, 3) and layer == 1
 
 
@@ -93,18 +98,20 @@ def test_a_chinese_session_reads_the_note_figures_and_table_in_chinese(tiny_zh_d
 
 
 def test_malformed_line_and_unknown_target_are_messages(client):
-    with pytest.raises(AppError, match="Line 2"):
+    with pytest.raises(AppError) as err:
         client.predict("bank", "a | the bank\nno separator", "bank", "", "base", 6, "minilm", api_name="/polysemy")
+    assert shows(Msg("poly_line_format", line=2), str(err.value))
     with pytest.raises(AppError) as err:
         client.predict("bank", BANK.as_text(), "zebra", "", "base", 6, "minilm", api_name="/polysemy")
-    assert html.unescape(str(err.value)).startswith("Line 1: 'zebra' is not in the sentence")  # toasts are HTML
+    assert shows(Msg("poly_line_error", line=1, error=Msg("poly_not_in_sentence", target="zebra")), str(err.value))
 
 
 def test_a_sense_with_one_sentence_gets_its_maps_and_a_message_instead_of_nan(client, tiny_en_dir):
     text = "money | I paid the bank.\nmoney | The bank gave a loan.\nriver | We sat on the river bank."
     static, contextual, matrix, curve, note, *_ = client.predict("bank", text, "bank", "", "base", 1,
                                                                  str(tiny_en_dir), api_name="/polysemy")
-    assert "'river' has only one sentence" in note and "nan" not in note.lower() and "Best layer" not in note
+    assert shows(Msg("poly_note_single", sense="river"), note) and not shows("poly_note_best", note)
+    assert "nan" not in note.lower()
     assert len(figure(matrix)["data"][0]["z"]) == 3 and not figure(curve)["data"]
 
 

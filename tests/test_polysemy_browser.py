@@ -10,25 +10,11 @@ from urllib.parse import urlencode
 import numpy as np
 import pytest
 
-from components.polysemy import projection
-from tests.browser import open_context, screenshot, watch_page
+from tests.browser import assert_clean, open_context, open_teacher_note, screenshot, watch_page
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("umap_compiled")]
 TIMEOUT = 120_000
 ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}")  # three English words in a row
-
-
-@pytest.fixture(scope="module", autouse=True)
-def umap_compiled():
-    projection.warm_up()  # what `python app.py` does before listening
-
-
-def assert_clean(page, where: str) -> None:
-    watch = page.watch
-    assert not watch.dialogs, f"{where}: a script ran (dialog: {watch.dialogs})"
-    assert not watch.external, f"{where}: requests left the machine: {watch.external[:5]}"
-    assert not watch.injected, f"{where}: user text became markup and fetched {watch.injected[:3]}"
-    assert not watch.errors, f"{where}: the page raised {watch.errors[:3]}"
 
 
 def wait_for_charts(page) -> None:
@@ -48,13 +34,6 @@ def open_page(playwright_session, app_server, tmp_path, locale: str, query: str 
     page.locator("#tab-polysemy-button, [role=tab]").first.wait_for(timeout=TIMEOUT)
     page.wait_for_timeout(1_500)  # the page-load event sets the session's language and applies the link
     return context, page
-
-
-@pytest.fixture()
-def page(playwright_session, app_server, tmp_path):
-    context, page = open_page(playwright_session, app_server, tmp_path, "en-US")
-    yield page
-    context.close()
 
 
 def test_polysemy_tab_draws_four_charts_and_downloads_vectors_and_coordinates(page, tmp_path):
@@ -130,7 +109,8 @@ def test_a_chinese_set_on_minilm_gives_the_one_message_in_chinese(playwright_ses
         toast.wait_for(timeout=TIMEOUT)
         shot = screenshot(page, "polysemy-zh-minilm")
         message = toast.inner_text()
-        assert "这段文字是中文" in message and "python app.py prefetch bert-base-chinese" in message, shot
+        assert "这段文字是中文" in message and "prefetch" not in message.split("给老师的说明")[0], shot
+        assert "python app.py prefetch bert-base-chinese" in open_teacher_note(toast), shot  # folded, for the teacher
         assert_clean(page, "Chinese set on minilm")
     finally:
         context.close()

@@ -8,10 +8,12 @@ import pytest
 import torch
 
 from components.core.analysis import analyze
-from components.core.messages import UserError, render
+from components.core.messages import render, t
 from components.core.models import load_model
+from components.core.text import MAX_CHARS
 from components.pretraining.compute import (
     MAX_MASKS,
+    MAX_TOP_K,
     fill_mask,
     mask_input,
     next_sentence,
@@ -23,8 +25,7 @@ from components.pretraining.figures import attention_figure, fill_figure, nsp_in
 from components.pretraining.filter import is_offensive
 from components.pretraining.recipe import draw, recover, summary
 from components.pretraining.views import fill_markdown, reads_markdown, word_choices
-
-pytest_plugins = ("tests.pretraining_fixtures",)
+from tests.tiny import raises_key
 
 CASES = {"en": ("The man worked as a [MASK].", "I drink my [MASK] with [MASK] and sugar."),
          "zh": ("我[MASK]欢红色的花。", "中国的首都是[MASK][MASK]。")}
@@ -119,26 +120,27 @@ def test_mlm_only_checkpoint_fills_in_and_says_it_has_no_nsp(mlm_only_dir):
     model = load_model(str(mlm_only_dir))
     assert model.heads == ("mlm",)
     assert fill_mask(model, "The man worked as a [MASK].").masks
-    with pytest.raises(UserError, match="has no next-sentence head.*bert-base-uncased"):
+    with raises_key("pre_model_has_no_nsp", model=model.name) as err:
         next_sentence(model, "The sun rose.", "The sky grew brighter.")
+    teacher = err.value.msg.params["teacher"]  # English text: how to fetch bert-base-uncased, which has both heads
+    assert teacher.key == "model_fetch_hint" and teacher.params["name"].key == "pre_example_model"
 
 
-@pytest.mark.parametrize("text,kwargs,message", [
-    ("The man worked as a doctor.", {}, "Nothing is hidden yet: type [MASK]"),
-    (" ".join(["[MASK]"] * (MAX_MASKS + 1)), {}, f"has {MAX_MASKS + 1} blanks; BERT Lens fills at most {MAX_MASKS}"),
-    ("The man worked as a [MASK].", {"positions": (0,)}, "special token [CLS]"),
-    ("The man worked as a [MASK].", {"positions": (99,)}, "Position 99"),
-    ("The man worked as a [MASK].", {"masked_words": (40,)}, "There is no word number 40"),
-    ("The man worked as a [MASK].", {"top_k": 0}, "Top-k must be a whole number from 1 to 50"),
-    ("The man worked as a [MASK].", {"top_k": 51}, "Top-k must be a whole number from 1 to 50"),
-    ("The man worked as a [MASK].", {"layer": 3}, "The layer must be from 1 to 2"),
-    ("", {}, "empty"),
-    ("bank " * 5000, {}, "at most 20,000"),
+@pytest.mark.parametrize("text,kwargs,key,params", [
+    ("The man worked as a doctor.", {}, "pre_no_mask", {}),
+    (" ".join(["[MASK]"] * (MAX_MASKS + 1)), {}, "pre_too_many_masks", {"n": MAX_MASKS + 1, "limit": MAX_MASKS}),
+    ("The man worked as a [MASK].", {"positions": (0,)}, "pre_mask_special", {"position": 0, "token": "[CLS]"}),
+    ("The man worked as a [MASK].", {"positions": (99,)}, "pre_mask_special", {"position": 99}),
+    ("The man worked as a [MASK].", {"masked_words": (40,)}, "pre_word_unknown", {"number": 40}),
+    ("The man worked as a [MASK].", {"top_k": 0}, "pre_top_k_range", {"limit": MAX_TOP_K}),
+    ("The man worked as a [MASK].", {"top_k": MAX_TOP_K + 1}, "pre_top_k_range", {"limit": MAX_TOP_K}),
+    ("The man worked as a [MASK].", {"layer": 3}, "pre_layer_range", {"n": 2}),
+    ("", {}, "text_empty", {}),
+    ("bank " * 5000, {}, "text_too_long", {"limit": MAX_CHARS}),
 ])
-def test_bad_input_is_a_message_saying_what_to_do(pt_en_dir, text, kwargs, message):
-    with pytest.raises(UserError) as err:
+def test_bad_input_is_a_message_saying_what_to_do(pt_en_dir, text, kwargs, key, params):
+    with raises_key(key, **params) as err:
         fill_mask(load_model(str(pt_en_dir)), text, **kwargs)
-    assert message in str(err.value)
     assert render(err.value.msg, "zh") != str(err.value)  # and it exists in Chinese
 
 
@@ -178,7 +180,9 @@ def test_recipe_seed_repeats_the_draw_and_recovery_is_scored_against_the_origina
     assert [r.position for r in rows] == list(result.chosen)
     for r in rows:
         assert r.hit == (r.top == r.original) and 0 < r.original_prob <= r.top_prob
-    assert "recovered" in render(summary(result, rows), "en") and "还原" in render(summary(result, rows), "zh")
+    said = summary(result, rows)  # what was drawn, and how many chosen pieces BERT recovered
+    assert said.key == "pre_recipe_recovered" and said.params["drawn"].key == "pre_recipe_drawn"
+    assert (said.params["hits"], said.params["chosen"]) == (sum(r.hit for r in rows), len(rows))
 
 
 def test_classroom_filter_hides_offensive_pieces_and_counts_them(pt_en_dir):
@@ -213,7 +217,7 @@ def test_figures_carry_the_numbers_and_export_names(pt_en_dir):
     assert np.asarray(heat.z).shape == (2, len(result.tokens))
     drawn = draw(model, "the bank raised interest rates and the river water", 3)
     strip = recipe_figure(drawn, drawn.input_tokens(model), "zh", "x")
-    assert [s.name for s in strip.data[1:]][0] == "特殊词元"
+    assert [s.name for s in strip.data[1:]][0] == t("pre_kind_special", "zh")
     analysis, _ = next_sentence(model, "The sun rose.", "The sky grew brighter.")
     nsp = nsp_input_figure(analysis, "en")
     assert [v for row in nsp.data[0].z for v in row if v is not None] == analysis.segment_ids.tolist()

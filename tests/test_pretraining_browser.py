@@ -8,17 +8,18 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser import open_context, screenshot, watch_page
+from components.core.messages import t
+from tests.browser import assert_clean, open_context, screenshot, watch_page
 
-pytest_plugins = ("tests.pretraining_fixtures",)
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def minilm_app(empty_hf_cache):
-    from tests.pretraining_fixtures import serve_app
+    from components.core.services import AppConfig
+    from components.ui.serving import serve
 
-    with serve_app(("minilm",)) as demo:
+    with serve(AppConfig(models=("minilm",), default_model="minilm", warm_up=False, concurrency=2)) as demo:
         yield demo
 
 
@@ -32,15 +33,18 @@ def open_tab(playwright_session, tmp_path, app, locale: str, **query):
     return context, page
 
 
+def teacher_note(page, elem: str) -> str:
+    """The folded "For the teacher" note of a box, opened as a teacher would."""
+    folded = page.locator(f"#{elem} details.bl-teacher").first
+    folded.wait_for(timeout=30_000)
+    folded.locator("summary").click()
+    return folded.inner_text()
+
+
 def note(page, elem: str, text: str) -> str:
     box = page.locator(f"#{elem}")
     box.get_by_text(text).first.wait_for(timeout=30_000)
     return box.inner_text()
-
-
-def clean(page) -> None:
-    assert page.watch.external == [] and page.watch.dialogs == [] and page.watch.injected == []
-    assert page.watch.errors == [], page.watch.errors
 
 
 def test_english_with_heads_guess_first_recipe_and_nsp(playwright_session, tmp_path, pt_app, pt_en_dir):
@@ -71,7 +75,7 @@ def test_english_with_heads_guess_first_recipe_and_nsp(playwright_session, tmp_p
         page.wait_for_function(f"() => document.querySelector('#pretraining-b textarea').value !== {before!r}")
         page.locator("#pretraining-nsp-plot .js-plotly-plot").wait_for()
         screenshot(page, "pretraining-en-heads")
-        clean(page)
+        assert_clean(page, "Pre-training tab with heads")
     finally:
         context.close()
 
@@ -95,7 +99,7 @@ def test_chinese_with_heads(playwright_session, tmp_path, pt_app, pt_zh_dir):
         assert "P(IsNext)" in note(page, "pretraining-nsp-note", "BERT 认为")
         assert page.get_by_role("button", name="揭晓 BERT 的答案").count() == 1
         screenshot(page, "pretraining-zh-heads")
-        clean(page)
+        assert_clean(page, "Pre-training tab in Chinese")
     finally:
         context.close()
 
@@ -104,22 +108,26 @@ def test_chinese_with_heads(playwright_session, tmp_path, pt_app, pt_zh_dir):
 def test_minilm_alone_teaches_the_recipe_and_points_to_the_heads(playwright_session, tmp_path, minilm_app, locale):
     context, page = open_tab(playwright_session, tmp_path, minilm_app, locale)
     try:
+        lang = "zh" if locale == "zh-CN" else "en"
         status = page.locator("#pretraining-status").inner_text()
-        assert "python app.py prefetch bert-base-uncased" in status and "HF_ENDPOINT" in status
+        assert "prefetch" not in status.split(t("teacher_note", lang))[0]  # the student's part names no command
+        command = teacher_note(page, "pretraining-status")  # the page's language picks the model to fetch
+        model = "bert-base-chinese" if lang == "zh" else "bert-base-uncased"
+        assert f"python app.py prefetch {model}" in command and "HF_ENDPOINT" in command
         page.locator("#pretraining-recipe-run").click()
-        recipe = note(page, "pretraining-recipe-note", "python app.py prefetch")
+        recipe = note(page, "pretraining-recipe-note", t("teacher_note", lang))
         assert ("pieces chosen" in recipe or "none of the" in recipe) if locale == "en-US" else "种子 0" in recipe
         page.locator("#pretraining-recipe-plot .js-plotly-plot").wait_for()
         assert "humming" in page.locator("#pretraining-recipe-plot").inner_text()  # minilm's real WordPiece pieces
         page.locator("#pretraining-nsp-run").click()
-        note(page, "pretraining-nsp-note", "python app.py prefetch")
+        note(page, "pretraining-nsp-note", t("teacher_note", lang))
         page.locator("#pretraining-nsp-plot .js-plotly-plot").wait_for()
         page.locator("#pretraining-guess textarea").fill("coffee")
         page.locator("#pretraining-reveal").click()
-        fill = note(page, "pretraining-note", "python app.py prefetch")
+        fill = note(page, "pretraining-note", t("teacher_note", lang))
         assert "[MASK]" in fill and "%" not in fill  # the masked input, and no prediction of any kind
         assert page.locator("#pretraining-fill-plot .js-plotly-plot").count() == 0
         screenshot(page, f"pretraining-minilm-{locale}")
-        clean(page)
+        assert_clean(page, "Pre-training tab on minilm")
     finally:
         context.close()

@@ -13,12 +13,12 @@ import yaml
 
 from components.cli import main
 from components.core import models
-from components.core.messages import render
+from components.core.messages import Msg, render, t
 from components.core.models import PRESETS, can_fill_in, load_model
 from components.core.services import AppConfig, Services
 from components.pretraining.heads import choose_model
+from tests.tiny import shows
 
-pytest_plugins = ("tests.pretraining_fixtures",)
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -38,7 +38,7 @@ def test_heads_are_read_from_the_checkpoint_before_and_after_loading(tmp_path, p
 def test_minilm_has_no_heads_and_the_menu_does_not_say_it_fills_in(minilm, empty_hf_cache):
     assert minilm.heads == () and not can_fill_in("minilm")
     menu = dict((value, label) for label, value in Services(AppConfig(models=("minilm",))).model_choices())
-    assert "fills in blanks" not in menu["minilm"]
+    assert t("model_can_fill", "en") not in menu["minilm"]
 
 
 @pytest.mark.minilm
@@ -52,14 +52,13 @@ def test_minilm_alone_predicts_nothing_and_tells_the_teacher_the_model_of_the_cl
     assert choice.model is None and choice.asked is minilm
     assert choice.note.key == "pre_pointer" and "bert-base-chinese" in choice.note.params["models"]
     teacher = choice.note.params["teacher"]
-    assert teacher.key == "model_fetch_hint"
-    assert "prefetch bert-base-uncased" in render(teacher, "en")
-    assert "prefetch bert-base-chinese" in render(teacher, "zh")
+    assert teacher.key == "model_fetch_hint" and teacher.params["name"].key == "pre_example_model"
+    assert (t("pre_example_model", "en"), t("pre_example_model", "zh")) == ("bert-base-uncased", "bert-base-chinese")
     assert "prefetch" not in render(choice.note, "zh")  # the student's part names no command
     folded = teacher_details(choice.note, "zh")
     assert folded.startswith("<details") and "<code>python app.py prefetch bert-base-chinese</code>" in folded
     zh = choose_model(Services(AppConfig(models=tuple(PRESETS))), "minilm", "nsp", "太阳升起。", "天空变亮。")
-    assert all("prefetch bert-base-chinese" in render(zh.note.params["teacher"], lang) for lang in ("en", "zh"))
+    assert zh.note.params["teacher"].params == {"name": "bert-base-chinese"}  # whatever the page's language
 
 
 @pytest.mark.minilm
@@ -69,7 +68,7 @@ def test_a_model_with_heads_here_answers_for_minilm_in_the_texts_language(minilm
     english = choose_model(services, "minilm", "mlm", "The [MASK] sat.")
     chinese = choose_model(services, "minilm", "nsp", "太阳升起。", "天空变亮。")
     assert english.model.name == str(pt_en_dir) and chinese.model.name == str(pt_zh_dir)
-    assert render(english.note, "en") == f"minilm has no pre-training heads; this tab uses {pt_en_dir}, which has them."
+    assert english.note.key == "pre_using_other" and english.note.params == {"asked": "minilm", "used": str(pt_en_dir)}
     assert choose_model(services, str(pt_zh_dir), "mlm", "x").note is None  # it has them itself
 
 
@@ -83,7 +82,7 @@ def test_a_checkpoint_with_heads_in_the_hugging_face_cache_is_picked(minilm, pt_
     (repo / "refs" / "main").write_text(commit)
     try:
         services = Services(AppConfig(models=("minilm", "bert-base-uncased")))
-        assert "fills in blanks" in dict((v, k) for k, v in services.model_choices())["bert-base-uncased"]
+        assert t("model_can_fill", "en") in dict((v, k) for k, v in services.model_choices())["bert-base-uncased"]
         choice = choose_model(services, "minilm", "mlm", "The [MASK] sat.")
         assert choice.model.name == "bert-base-uncased" and choice.model.heads == ("mlm", "nsp")
     finally:
@@ -141,7 +140,7 @@ def test_next_sentence_cli_prints_a_b_and_is_next(capsys, tmp_path, pt_zh_dir):
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["fill-mask", "no blank here"], "Nothing is hidden yet"),
+    (["fill-mask", "no blank here"], Msg("pre_no_mask")),
     (["fill-mask"], "expected 1 argument(s) (TEXT) or --input FILE.jsonl"),
     (["next-sentence", "only A"], "expected 2 argument(s) (A B)"),
     (["fill-mask", "--input", "BAD"], "line 2: invalid JSON"),
@@ -152,13 +151,14 @@ def test_cli_errors_name_the_problem_and_exit_1(capsys, tmp_path, pt_en_dir, arg
     (tmp_path / "notext.jsonl").write_text('{"a": "x"}\n', encoding="utf-8")
     argv = [{"BAD": str(tmp_path / "bad.jsonl"), "NOTEXT": str(tmp_path / "notext.jsonl")}.get(a, a) for a in argv]
     code, lines, err = run(capsys, *argv, "--model", str(pt_en_dir), "--json")
-    assert code == 1 and lines == [] and message in err
+    assert code == 1 and lines == [] and (shows(message, err) if isinstance(message, Msg) else message in err)
 
 
 @pytest.mark.minilm
 def test_cli_on_a_model_without_heads_says_which_models_have_them(capsys, minilm):
     code, _, err = run(capsys, "fill-mask", "The [MASK] sat.", "--model", "minilm")
-    assert code == 1 and "minilm has no masked-LM head" in err and "python app.py prefetch bert-base-uncased" in err
+    assert code == 1 and shows(Msg("pre_model_has_no_mlm", model="minilm"), err)
+    assert shows(Msg("model_fetch_hint", name="bert-base-uncased"), err)  # what the teacher runs to get one
 
 
 def test_two_checkpoints_loading_at_once_keep_their_heads_and_tied_decoder(tmp_path, pt_en_dir, tiny_en_dir):

@@ -8,14 +8,15 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from components.attention.compute import VIEWS, attention_view, rollout
 from components.core.analysis import MAX_CHARS, Analysis, analyze, char_span_to_tokens, clean_text
+from components.core.messages import Msg, UserError
 from components.polysemy.sentences import locate, parse_lines, parse_span
 from components.polysemy.static_vectors import read_vectors
+from tests.tiny import raises_key
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -29,7 +30,7 @@ texts = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
     st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), max_size=30).map("".join),
 )
-DOCUMENTED = ("is empty", "characters; BERT reads at most", "nothing to read")
+DOCUMENTED = ("text_empty", "text_too_long", "analysis_nothing_to_read")  # the messages any text may get
 
 
 def check_analysis(a: Analysis, model) -> None:
@@ -63,8 +64,8 @@ def check_analysis(a: Analysis, model) -> None:
 def analyze_or_documented(model, text, pair=None):
     try:
         return analyze(model, text, pair)
-    except ValueError as exc:
-        assert any(d in str(exc) for d in DOCUMENTED), str(exc)
+    except UserError as exc:
+        assert exc.msg.key in DOCUMENTED, str(exc)
         return None
 
 
@@ -88,7 +89,7 @@ def test_analyze_chinese_characters_is_consistent_or_a_documented_error(tiny_zh,
 
 
 def test_text_beyond_the_limit_is_refused(tiny_en):
-    with pytest.raises(ValueError, match="at most 20,000"):
+    with raises_key("text_too_long", n=MAX_CHARS + 1, limit=MAX_CHARS):
         analyze(tiny_en, "a" * (MAX_CHARS + 1))
 
 
@@ -100,8 +101,8 @@ def test_attention_views_keep_rows_summing_to_one(tiny_en, text, view, layer, he
     assume(a is not None)
     try:
         shown = attention_view(a, view, layer, head, hide_special=hide_special, hide_punct=hide_punct)
-    except ValueError as exc:  # the documented all-hidden case
-        assert "Nothing is left to show" in str(exc)
+    except UserError as exc:  # the documented all-hidden case
+        assert exc.msg.key == "attn_nothing_left", str(exc)
         return
     np.testing.assert_allclose(shown.matrix.sum(-1), 1.0, atol=1e-4)
     assert shown.matrix.shape[-1] == len(shown.tokens) == len(shown.kept)
@@ -119,10 +120,9 @@ def test_char_span_to_tokens_overlaps_the_span_or_raises(tiny_zh, text, start, l
     end = start + length
     try:
         picked = char_span_to_tokens(a, start, end)
-    except ValueError as exc:
-        message = str(exc)
-        assert ("outside the sentence" in message or "not among the tokens" in message or "[UNK]" in message
-                or "special token" in message), message
+    except UserError as exc:
+        assert exc.msg.key in {"analysis_span_outside", "analysis_span_truncated", "analysis_span_unk",
+                               "analysis_span_special"}, str(exc)
         return
     assert picked and 0 <= start < end <= len(a.text)
     for i in picked:
@@ -137,15 +137,19 @@ lines = st.lists(st.one_of(
 ), max_size=12).map("\n".join)
 
 
+def names_a_line(msg: Msg) -> bool:
+    """The message, or the part of it that says where (a sentence or a span on a line), has the line's number."""
+    return "line" in msg.params or any(isinstance(p, Msg) and names_a_line(p) for p in msg.params.values())
+
+
 @SETTINGS
 @given(text=lines)
 @example(text="\x1b|0\x850|0")  # found on CI: a sense of one control character, and U+0085 ending a line
 def test_sentence_list_parser_raises_only_value_errors_naming_the_line(text):
     try:
         parsed = parse_lines(text)
-    except ValueError as exc:
-        message = str(exc)
-        assert "Line " in message or "line " in message or "at least two sentences" in message, message
+    except UserError as exc:
+        assert names_a_line(exc.msg) or exc.msg.key == "poly_two_sentences", str(exc)
         return
     assert len(parsed) >= 2
     for line in parsed:
@@ -155,11 +159,11 @@ def test_sentence_list_parser_raises_only_value_errors_naming_the_line(text):
 
 @SETTINGS
 @given(raw=st.one_of(st.text(max_size=20), st.from_regex(r"-?\d{1,3}:-?\d{1,3}", fullmatch=True)))
-def test_span_parser(raw):
+def test_span_parser_returns_an_ordered_span_or_a_span_message(raw):
     try:
         span = parse_span(raw)
-    except ValueError as exc:
-        assert "start:end" in str(exc) or "start must be smaller" in str(exc)
+    except UserError as exc:
+        assert exc.msg.key in {"poly_span_format", "poly_span_order"}, str(exc)
         return
     assert span is None or 0 <= span[0] < span[1]
 
@@ -169,8 +173,8 @@ def test_span_parser(raw):
 def test_locate_returns_a_span_inside_the_text_or_raises(text, target, lower, strip):
     try:
         start, end = locate(text, target, lower=lower, strip=strip)
-    except ValueError as exc:
-        assert "is not in the sentence" in str(exc) or "Type the target word" in str(exc)
+    except UserError as exc:
+        assert exc.msg.key in {"poly_not_in_sentence", "poly_target_empty"}, str(exc)
         return
     assert 0 <= start < end <= len(text)
 
@@ -192,8 +196,8 @@ def test_glove_reader_on_garbage_raises_only_value_error(data, suffix, compress,
         path.write_bytes(gzip.compress(data) if compress and suffix == ".gz" else data)
         try:
             vectors = read_vectors(path, words)
-        except ValueError as exc:
-            assert str(exc).startswith(path.name), str(exc)  # names the file (and the line)
+        except ValueError as exc:  # a message naming the file (and the line)
+            assert isinstance(exc, UserError) and exc.msg.params.get("file") == path.name, str(exc)
             return
     assert vectors.matrix.shape == (len(vectors.words), vectors.dim)
     assert np.isfinite(vectors.matrix).all()

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from components.core.cache import Cache
-from components.core.messages import UserError
 from components.polysemy import static_vectors as sv
 from components.polysemy import vector_files
+from tests.tiny import raises_key
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_gz_zip_and_word2vec_formats_read_the_same_vectors(glove100, tmp_path):
 def test_ragged_vector_names_its_file_and_line(tmp_path):
     path = tmp_path / "ragged.txt"
     path.write_text("a 1 2 3\nb 4 5 6\nc 7 8\n", encoding="utf-8")
-    with pytest.raises(UserError, match="ragged.txt line 3: 2 values where earlier lines have 3"):
+    with raises_key("poly_vec_ragged", file="ragged.txt", line=3, n=2, dim=3):
         sv.read_vectors(path, ["a"])
 
 
@@ -93,7 +93,7 @@ def test_resolution_order_explicit_then_cache_then_shared(glove100, tmp_path, mo
     assert sv.resolve_glove(None)[0] == cached
     assert sv.prefetch_glove() == cached  # already there: no download
     assert sv.resolve_glove(str(glove100))[0] == glove100
-    with pytest.raises(UserError, match="no such file"):
+    with raises_key("poly_glove_no_such_file", path=str(tmp_path / "nope.txt")):
         sv.resolve_glove(str(tmp_path / "nope.txt"))
 
 

@@ -30,13 +30,13 @@ from components.core.minimal_pairs import pairs_for
 from components.core.numbering import Clamped, clamp
 from components.core.services import Services
 from components.ui.errors import show_warnings, user_errors
+from components.ui.sliders import model_slider
 from components.ui.widgets import (
     PAIR_HEADERS,
     TabContext,
     TabHandle,
     compare_sentence,
     examples,
-    model_slider,
     pair_examples,
     run_then_compare,
     sentence_pair,

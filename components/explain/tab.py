@@ -41,6 +41,7 @@ from components.explain.view import (
     scan_outputs,
 )
 from components.ui.errors import show_warnings, user_errors
+from components.ui.sliders import Slider
 from components.ui.widgets import (
     TabContext,
     TabHandle,
@@ -182,7 +183,7 @@ def build(ctx: TabContext) -> TabHandle:
                                    (i18n("expl_output_logit"), "logit")], value="probability",
                                   label=i18n("expl_output"), elem_id="explain-output")
             with gr.Row():
-                steps = gr.Slider(8, UI_MAX_STEPS, value=DEFAULT_STEPS, step=8, label=i18n("expl_steps"),
+                steps = Slider(8, UI_MAX_STEPS, value=DEFAULT_STEPS, step=8, label=i18n("expl_steps"),
                                   elem_id="explain-steps")
                 words = gr.Checkbox(value=False, label=i18n("expl_words"))
             run = gr.Button(i18n("expl_run"), variant="primary", elem_id="explain-run")

@@ -40,6 +40,7 @@ from components.finetune.live import (
 )
 from components.finetune.records import Row, comparison, read_layers, read_records
 from components.ui.errors import show_warnings, user_errors
+from components.ui.sliders import Slider
 from components.ui.widgets import TabContext, TabHandle, csv_button, examples
 
 TAB_ID = "finetune"
@@ -189,7 +190,7 @@ def _live_section(ctx: TabContext, trainer: LiveTrainer) -> dict:
         method = gr.Radio([(i18n("ft_live_head"), "head"), (i18n("ft_live_lora"), "lora")], value="lora",
                           label=i18n("ft_live_method"), elem_id="finetune-method")
         low, high, default = BUDGET
-        budget = gr.Slider(low, high, value=default, step=100, label=i18n("ft_live_budget"), elem_id="finetune-budget")
+        budget = Slider(low, high, value=default, step=100, label=i18n("ft_live_budget"), elem_id="finetune-budget")
         # out-of-range values (an API call, a script) reach the handler, which clamps them and says so in the
         # student's language; the Slider's own check would refuse them with an English error
         budget.preprocess = lambda payload: payload

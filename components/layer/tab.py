@@ -46,13 +46,13 @@ from components.layer.view import (
     table,
 )
 from components.ui.errors import show_warnings, user_errors
+from components.ui.sliders import Slider, model_slider
 from components.ui.widgets import (
     PAIR_HEADERS,
     TabContext,
     TabHandle,
     csv_button,
     examples,
-    model_slider,
     sentence_pair,
 )
 
@@ -144,8 +144,8 @@ def build(ctx: TabContext) -> TabHandle:
         layer = model_slider("layer", DEFAULT_LAYER, default, label=i18n("layer_layer"), elem_id="layer-layer")
         head = model_slider("head", DEFAULT_HEAD, default, label=i18n("layer_head"), elem_id="layer-head")
     # the query's and the guess's positions (from 0; -1: none picked): what the API and deep links set
-    token = gr.Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-token")
-    guess = gr.Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-guess-position")
+    token = Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-token")
+    guess = Slider(-1, MAX_POSITION, value=-1, step=1, visible=False, elem_id="layer-guess-position")
     shown = gr.State(None)  # [model, text, pair] of the answer on screen: what the chips and the guess belong to
     run = gr.Button(i18n("layer_run"), variant="primary", elem_id="layer-run")
     picker = gr.Radio([], label=i18n("layer_query"), elem_id="layer-query", elem_classes=["bl-chips"])

@@ -22,7 +22,8 @@ from components.polysemy.sets import DEFAULT_SET, builtin_sets, set_text_languag
 from components.polysemy.study import study
 from components.polysemy.view import render_view, vectors_file
 from components.ui.errors import show_warnings, user_errors
-from components.ui.widgets import TabContext, TabHandle, csv_button, model_slider
+from components.ui.sliders import model_slider
+from components.ui.widgets import TabContext, TabHandle, csv_button
 
 TAB_ID = "polysemy"
 TITLE = "tab_polysemy"

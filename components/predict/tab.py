@@ -22,6 +22,7 @@ from components.core.text import MAX_CHARS
 from components.predict.compute import compare, predict
 from components.predict.view import comparison_outputs, metrics_markdown, prediction_outputs
 from components.ui.errors import show_warnings, user_errors
+from components.ui.sliders import Slider
 from components.ui.widgets import (
     TabContext,
     TabHandle,
@@ -95,7 +96,7 @@ def build(ctx: TabContext) -> TabHandle:
             with gr.Row():
                 mode = gr.Radio([(i18n("pred_mode_tuned"), TUNED), (i18n("pred_mode_global"), GLOBAL)], value=TUNED,
                                 label=i18n("pred_mode"), elem_id="predict-mode")
-                threshold = gr.Slider(0.05, 0.95, value=0.5, step=0.05, label=i18n("pred_threshold"),
+                threshold = Slider(0.05, 0.95, value=0.5, step=0.05, label=i18n("pred_threshold"),
                                       info=i18n("pred_threshold_info"), interactive=False, elem_id="predict-threshold")
             run = gr.Button(i18n("pred_run"), variant="primary", elem_id="predict-run")
             examples([[e] for e in EXAMPLES], [text], i18n)

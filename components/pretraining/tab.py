@@ -33,7 +33,8 @@ from components.pretraining.views import (
     word_choices,
 )
 from components.ui.errors import show_warnings, user_errors
-from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples, model_slider
+from components.ui.sliders import Slider, model_slider
+from components.ui.widgets import PAIR_HEADERS, TabContext, TabHandle, csv_button, examples
 
 TAB_ID = "pretraining"
 MAX_GUESS = 100
@@ -163,7 +164,7 @@ def build(ctx: TabContext) -> TabHandle:
                 classroom = gr.Checkbox(label=i18n("pre_filter"), value=True, elem_id="pretraining-filter")
             guess = gr.Textbox(label=i18n("pre_guess"), max_length=MAX_GUESS, elem_id="pretraining-guess")
             with gr.Row():
-                top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=i18n("pre_top_k"))
+                top_k = Slider(1, MAX_TOP_K, value=5, step=1, label=i18n("pre_top_k"))
                 layer = model_slider("layer", 12, ctx.services.config.default_model, label=i18n("pre_layer"),
                                     info=i18n("num_rule_short"), elem_id="pretraining-layer")
             reveal = gr.Button(i18n("pre_reveal"), variant="primary", elem_id="pretraining-reveal")

@@ -27,7 +27,8 @@ from components.core.services import Services, model_choices
 from components.ui import about
 from components.ui.errors import show_warnings
 from components.ui.i18n import make_i18n
-from components.ui.widgets import TabContext, TabHandle, clamp_sliders, is_model_slider
+from components.ui.sliders import is_model_slider
+from components.ui.widgets import TabContext, TabHandle
 
 __all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
 
@@ -107,7 +108,7 @@ def read_link(query: dict[str, str], fields_by_tab: dict[str, dict], models: tup
         value = _coerce(component, raw) if component is not None else None
         if is_model_slider(component) and value is not None:
             model = query.get("model") if query.get("model") in models else (default_model or models[0])
-            clamped = clamp(component.bertlens_kind, value, model_shape(model), model)
+            clamped = clamp(component.kind, value, model_shape(model), model)
             value = clamped.number
             if clamped.notice is not None:
                 notices.append(clamped.notice)
@@ -142,25 +143,27 @@ def build_demo(services: Services | None = None) -> gr.Blocks:
                          session_classifier=session_classifier)
         handles: dict[str, TabHandle] = {}
         current_tab = gr.Textbox(visible=False, value=lessons[0].TAB_ID)
+        tab_titles: dict[gr.Tab, str] = {}
         with gr.Tabs() as tabs:
             for lesson in lessons:
                 with gr.Tab(i18n(lesson.TITLE), id=lesson.TAB_ID, elem_id=f"tab-{lesson.TAB_ID}") as tab:
                     handles[lesson.TAB_ID] = lesson.build(ctx)
                 tab.select(None, None, current_tab, js=f"() => '{lesson.TAB_ID}'")
-            with gr.Tab(i18n("about_tab"), id="about", elem_id="tab-about"):
+                tab_titles[tab] = lesson.TITLE
+            with gr.Tab(i18n("about_tab"), id="about", elem_id="tab-about") as tab:
                 about_table = about.build(ctx)
+            tab_titles[tab] = "about_tab"
         with gr.Row():
             copy = gr.Button(i18n("shell_copy_link"), size="sm", scale=0, elem_id="copy-link")
             link = gr.Textbox(label=i18n("shell_link"), interactive=False, scale=4, elem_id="view-link",
                               buttons=["copy"])
-        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table, projector)
-    clamp_sliders(demo.blocks.values())
+        _wire_links(demo, ctx, handles, tabs, current_tab, copy, link, language, about_table, projector, tab_titles)
     demo.bertlens_i18n = i18n  # launch() needs the same instance the components used
     return demo
 
 
 def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, current_tab, copy, link, language,
-                about_table, projector) -> None:
+                about_table, projector, tab_titles: dict) -> None:
     services = ctx.services
     # the load and switch events need names only: they never run a model (nor close over Services)
     models, default_model = services.config.models, services.config.default_model
@@ -177,7 +180,7 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
         shape = model_shape(model)
         updates = {}
         for slider in sliders:
-            first, last = span(slider.bertlens_kind, shape)
+            first, last = span(slider.kind, shape)
             value = values.get(slider)
             updates[slider] = gr.update(minimum=first, maximum=last, **(
                 {} if value is None else {"value": min(max(int(value), first), last)}))
@@ -224,10 +227,13 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
     model_box.change(on_model, [model_box, *sliders], sliders, api_name=False, show_progress="hidden")
 
     def on_switch(lang: str):
-        return lang_of(lang), gr.update(choices=model_choices(models, lang)), about.models_markdown(models, lang)
+        # tab names are rendered here too: Gradio re-translates only the tabs a student has opened
+        lang = lang_of(lang)
+        titles = [gr.Tab(label=render(Msg(key), lang)) for key in tab_titles.values()]
+        return lang, gr.update(choices=model_choices(models, lang)), about.models_markdown(models, lang), *titles
 
-    language.input(on_switch, language, [lang_state, model_box, about_table], js=SWITCH_LANG_JS, api_name=False,
-                   show_progress="hidden")
+    language.input(on_switch, language, [lang_state, model_box, about_table, *tab_titles], js=SWITCH_LANG_JS,
+                   api_name=False, show_progress="hidden")
 
     all_fields = [(tab_id, name, c) for tab_id, h in handles.items() for name, c in h.fields.items()]
     copy.click(None, [current_tab, ctx.model, ctx.lang, *[c for _, _, c in all_fields]], link,

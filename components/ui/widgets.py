@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 import gradio as gr
 
 from components.core.analysis import is_chinese
-from components.core.models import model_shape
-from components.core.numbering import span
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.ui.errors import clear_on_error
 
-__all__ = ["PAIR_HEADERS", "TabContext", "TabHandle", "clamp_sliders", "compare_sentence", "csv_button", "examples",
-           "is_model_slider", "model_slider", "pair_examples", "run_then_compare", "sentence_pair", "when_on"]
+__all__ = ["PAIR_HEADERS", "TabContext", "TabHandle", "compare_sentence", "csv_button", "examples", "pair_examples",
+           "run_then_compare", "sentence_pair", "when_on"]
 
 
 # Builds a CSV from a gr.Dataframe's value in the browser (no server round trip) and downloads it.
@@ -100,39 +98,6 @@ class TabContext:
     def event(self, lane: str, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
         """``light`` or ``heavy`` by name (the shell wires deep links into the lane their tab names)."""
         return {"light": self.light, "heavy": self.heavy}[lane](trigger, fn, inputs, outputs, **kwargs)
-
-
-def model_slider(kind: str, value: int, default_model: str, **kwargs) -> gr.Slider:
-    """A slider over the current model's encoder layers (1..N), heads (1..H) or hidden states (0..N).
-
-    Its range is the model's own: built for the default model, and updated by the shell at load and on
-    every model switch (``model_shape``: no weights are read); ``slider.bertlens_kind`` marks it. Gradio's
-    own bound check would answer an out-of-range value from the API with an English error: this slider
-    passes the number on, and the handler brings it into range with a notice in the student's language
-    (``core.numbering.clamp``). (An instance attribute, not a subclass: Gradio writes a .pyi stub beside
-    every module that subclasses a component.)"""
-    first, last = span(kind, model_shape(default_model))
-    slider = gr.Slider(first, last, value=min(max(value, first), last), step=1, **kwargs)
-    slider.bertlens_kind = kind
-    slider.preprocess = lambda payload: None if payload is None else float(payload)
-    return slider
-
-
-def clamp_sliders(blocks) -> None:
-    """Every other slider brings a value from the API or a link into its range instead of answering with
-    Gradio's own bound error, which is English and names no fix (``Value -5 is less than minimum value 0``)."""
-    for block in blocks:
-        if isinstance(block, gr.Slider) and not is_model_slider(block):
-            low, high, original = block.minimum, block.maximum, block.preprocess
-
-            def preprocess(payload, low=low, high=high, original=original):
-                return original(min(max(float(payload), low), high)) if payload is not None else original(payload)
-
-            block.preprocess = preprocess
-
-
-def is_model_slider(block) -> bool:
-    return isinstance(block, gr.Slider) and hasattr(block, "bertlens_kind")
 
 
 def _cells(row) -> list:
