@@ -31,7 +31,7 @@ from components.core.analysis import _analyses  # noqa: E402
 from components.core.models import _cached_snapshot, load_model  # noqa: E402
 from components.core.services import AppConfig, Services  # noqa: E402
 from components.pretraining.compute import _forwards  # noqa: E402
-from components.pretraining.tab import endpoints  # noqa: E402
+from components.pretraining.tab import fill_endpoint, nsp_endpoint  # noqa: E402
 
 FILL = "After a long day at school the students drank a cup of [MASK] and read their books in the quiet library."
 A, B = "After a long day at school the students went home.", "They drank tea and read their books in the library."
@@ -63,7 +63,7 @@ def timed(fn, repeats: int) -> tuple[float, float]:
 
 def measure(name: str, label: str, repeats: int) -> list[dict]:
     services = Services(AppConfig(models=(name,), default_model=name, warm_up=False))
-    _, fill, _, _, nsp = endpoints(services)
+    fill, nsp = fill_endpoint(services), nsp_endpoint(services)
     model = load_model(name)
     rows = []
     for endpoint, text, pair, call in (

@@ -60,12 +60,12 @@ def endpoint_functions(services) -> dict[str, Callable]:
     from components.explain.tab import explain_endpoint
     from components.polysemy.tab import polysemy_endpoint
     from components.predict.tab import predict_endpoint
-    from components.pretraining.tab import endpoints
+    from components.pretraining.tab import fill_endpoint
     from components.tokens.tab import tokens_endpoint
 
     return {"/predict": predict_endpoint(services), "/explain": explain_endpoint(services),
             "/attention": attention_endpoint(services), "/tokens": tokens_endpoint(services),
-            "/polysemy": polysemy_endpoint(services), "/fill_mask": endpoints(services)[1]}
+            "/polysemy": polysemy_endpoint(services), "/fill_mask": fill_endpoint(services)}
 
 
 def clear_computed() -> None:

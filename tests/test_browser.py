@@ -409,12 +409,17 @@ def test_a_link_to_layer_9_on_minilm_opens_layer_6_and_says_so(playwright_sessio
                                                  ("attention", "#attention-text textarea", "#attention-plot .main-svg"),
                                                  ("tokens", "#tokens-text textarea", "#tokens-plot .main-svg")])
 def test_an_error_after_a_success_clears_the_previous_sentences_results(page, tab_id, box, result):
+    """Twice in one page: the clearing once worked a single time per server (the updates it returned were
+    shared between calls and consumed by Gradio the first time)."""
     panel = open_tab(page, tab_id)
-    run_and_wait(page, panel)
-    page.locator(result).first.wait_for(timeout=TIMEOUT)  # the control: the first sentence's figure is on screen
-    page.locator(box).fill("   ")
-    run_and_wait(page, panel)  # the error's toast appears (and closes by itself a few seconds later)
-    page.wait_for_function(f"() => !document.querySelector('{result}')", timeout=TIMEOUT)
-    shot = screenshot(page, f"{tab_id}-error-clears")
-    assert page.locator(result).count() == 0, shot
-    assert page.locator(f"#tab-{tab_id} input, #tab-{tab_id} textarea").count() > 0, shot  # controls stay controls
+    sentence = page.locator(box).input_value()
+    for attempt in range(2):
+        page.locator(box).fill(sentence)
+        run_and_wait(page, panel)
+        page.locator(result).first.wait_for(timeout=TIMEOUT)  # the control: this sentence's figure is on screen
+        page.locator(box).fill("   ")
+        run_and_wait(page, panel)  # the error's toast appears (and closes by itself a few seconds later)
+        shot = screenshot(page, f"{tab_id}-error-clears-{attempt}")
+        page.wait_for_function(f"() => !document.querySelector('{result}')", timeout=TIMEOUT)
+        assert page.locator(result).count() == 0, shot
+        assert page.locator(f"#tab-{tab_id} input, #tab-{tab_id} textarea").count() > 0, shot  # controls stay controls

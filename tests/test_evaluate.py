@@ -168,7 +168,7 @@ def test_cli_scores_every_row_of_a_150_row_jsonl(tmp_path, capsys):
 
 def test_mistakes_show_markup_as_text_link_to_predict_and_say_what_the_filter_hid():
     from components.evaluate.compute import Evaluation
-    from components.evaluate.tab import mistakes_html
+    from components.evaluate.view import mistakes_html
 
     texts = ("<img src=x onerror=alert(1)>", "what a shit day", "thank you")
     ev = Evaluation(texts, np.array([[1], [1], [0]]), np.array([[0.1], [0.2], [0.9]]), np.array([[0], [0], [1]]),

@@ -10,7 +10,8 @@ import pytest
 
 from components.finetune.figures import curves_figure
 from components.finetune.records import comparison, epoch_axis, read_layers, read_records, smooth
-from components.finetune.tab import COLUMNS, measured
+from components.finetune.tab import measured
+from components.finetune.view import COLUMNS
 
 
 def test_records_written_by_train_fill_one_row_each(records_dir, toy_runs):
@@ -116,3 +117,20 @@ def test_runs_of_very_different_length_share_a_log_epoch_axis():
     assert min(mixed.data[2].x) > 0  # the shortest run's first step is drawn, not at log(0)
     alike = curves_figure([run("head", 3, 300), run("lora", 1, 100)], "en")
     assert alike.layout.xaxis.type != "log" and alike.layout.xaxis.title.text == "epoch"
+
+
+def test_the_sentence_under_the_table_says_which_kind_scored_higher_from_the_rows_themselves():
+    from components.finetune.records import Row
+    from components.finetune.view import which_scored_higher
+
+    def row(method, kind, f1, spec=None):
+        return Row(method=method, kind=kind, macro_f1=f1, micro_f1=f1, trained=1, total=1, seconds=1.0,
+                   size_bytes=1, spec=spec)
+
+    tuned = which_scored_higher([row("head", "extract", 0.35), row("lora", "tune", 0.52), row("full", "tune", 0.51),
+                                 row("sklearn-lr", "extract", 0.40, spec="sum:all")])
+    assert tuned.key == "ft_cmp_verdict_tune" and tuned.params["tune"] == "lora"
+    assert tuned.params["extract"] == "sklearn-lr sum:all" and tuned.params["extract_f1"] == "0.400"
+    frozen = which_scored_higher([row("head", "extract", 0.45), row("lora", "tune", 0.30)])  # the 1-epoch past
+    assert frozen.key == "ft_cmp_verdict_extract"
+    assert which_scored_higher([row("head", "extract", 0.35)]) is None  # nothing to compare: no sentence

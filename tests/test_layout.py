@@ -123,3 +123,39 @@ def test_the_apart_check_sees_imports_both_ways(tmp_path):
         "benchmarks/load_test.py: serving", "benchmarks/load_test.py: tests.serving"]
     assert crossings(tmp_path / "tests", tmp_path / "benchmarks") == [
         "tests/test_x.py: benchmarks.load_test"]
+
+
+MODEL_ACCESS = {"analyze", "load_model"}
+
+
+def direct_model_access(path: Path) -> list[str]:
+    """Calls of ``analyze``/``load_model`` (by name or as an attribute) and imports of them, as 'line: code'."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name in MODEL_ACCESS:
+                found.append(f"{node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.ImportFrom) and any(a.name in MODEL_ACCESS for a in node.names):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_tab_reaches_a_model_past_services():
+    # every model access of a tab goes through Services (services.model / analysis / classifier / reading)
+    tabs = sorted((REPO / "components").glob("*/tab.py"))
+    assert len(tabs) >= 9
+    offenders = {str(p.relative_to(REPO)): found for p in tabs if (found := direct_model_access(p))}
+    assert offenders == {}
+
+
+def test_the_model_access_check_sees_a_direct_call(tmp_path):
+    # control: the three ways a tab could reach the model directly, and a Services call that is fine
+    source = tmp_path / "tab.py"
+    source.write_text("from components.core.analysis import analyze\nimport components.core.models as m\n"
+                      "def run(services, text):\n    a = analyze(services.model(None), text)\n"
+                      "    b = m.load_model('minilm')\n    return services.analysis(None, text), a, b\n",
+                      encoding="utf-8")
+    assert sorted(int(line.split(":")[0]) for line in direct_model_access(source)) == [1, 4, 5]

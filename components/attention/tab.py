@@ -12,7 +12,8 @@ document it already holds.
 Compare mode (off by default) reads a second sentence on its own — a minimal pair, which is not
 sentence B: sentence B makes a pair BERT reads together in one input, with segment ids — and shows
 the same view of both, as a difference when their pieces line up (``/attention_compare``, run after
-the first sentence's figure and redrawn with it).
+the first sentence's figure and redrawn with it). Compute (``compute``, ``compare``) -> view (``view``)
+-> this module, wiring only.
 """
 
 from __future__ import annotations
@@ -20,14 +21,10 @@ from __future__ import annotations
 import gradio as gr
 import plotly.graph_objects as go
 
-from components.attention.bertviz import bertviz_html, shape_payload
-from components.attention.compare import COMPARED, compare_views
-from components.attention.compute import TITLE_KEYS, VIEW_LABEL_KEYS, VIEWS, attention_view
-from components.attention.figures import GRID_CELLS, attention_figure, compare_figure
-from components.core.analysis import Analysis
-from components.core.messages import UserError, render, t
+from components.attention.compute import VIEW_LABEL_KEYS, VIEWS
+from components.attention.view import DEFAULT_HEAD, DEFAULT_LAYER, bertviz_view, compare_outputs, render_view
+from components.core.messages import UserError
 from components.core.minimal_pairs import pairs_for
-from components.core.numbering import Clamped, clamp
 from components.core.services import Services
 from components.ui.errors import show_warnings, user_errors
 from components.ui.sliders import model_slider
@@ -45,7 +42,6 @@ from components.ui.widgets import (
 
 TAB_ID = "attention"
 TITLE = "tab_attention"
-DEFAULT_LAYER, DEFAULT_HEAD = 3, 1  # numbered from 1, as the sliders show them
 
 EXAMPLES = [
     ["The animal didn't cross the street because it was too tired.", ""],
@@ -68,51 +64,6 @@ DOWNLOAD_JS = """
   return [];
 }
 """
-
-
-def _clamp(analysis: Analysis, layer: float | None, head: float | None) -> tuple[Clamped, Clamped]:
-    """The slider numbers (from 1) brought into this model's range, each with its notice if it moved."""
-    shape = (analysis.n_layers, analysis.n_heads)
-    return (clamp("layer", layer, shape, analysis.model_name, DEFAULT_LAYER),
-            clamp("head", head, shape, analysis.model_name, DEFAULT_HEAD))
-
-
-def render_view(analysis: Analysis, layer: float | None, head: float | None, view: str, hide_special: bool,
-                hide_punct: bool, lang: str) -> tuple[go.Figure, str]:
-    """The figure and its note for one view of a cached analysis."""
-    layer_c, head_c = _clamp(analysis, layer, head)
-    shown = attention_view(analysis, view, layer_c.index, head_c.index, hide_special=bool(hide_special),
-                           hide_punct=bool(hide_punct))
-    title = t(TITLE_KEYS[view], lang, model=analysis.model_name, layer=layer_c.number, head=head_c.number,
-              heads=analysis.n_heads)
-    note = render(shown.note, lang)
-    moved = [c.notice for c in (layer_c, head_c if view == "head" else None) if c is not None and c.notice]
-    if moved:
-        note += " " + " ".join(render(m, lang) for m in moved)
-    if view == "grid" and analysis.n_tokens > 64:
-        size = -(-len(shown.tokens) // GRID_CELLS)
-        if size > 1:
-            note += " " + t("attn_note_binned", lang, n=len(shown.tokens), size=size)
-    return attention_figure(shown, title, lang, analysis.text), note
-
-
-def compare_outputs(first: Analysis, second: Analysis, layer: float | None, head: float | None, view: str,
-                    hide_special: bool, hide_punct: bool, lang: str) -> tuple[go.Figure, str]:
-    """The comparison figure and its note: the difference when the pieces line up, else side by side."""
-    layer_c, head_c = _clamp(first, layer, head)
-    pair = compare_views(first, second, view, layer_c.index, head_c.index, hide_special=bool(hide_special),
-                         hide_punct=bool(hide_punct))
-    title = t(TITLE_KEYS[pair.first.view], lang, model=first.model_name, layer=layer_c.number, head=head_c.number,
-              heads=first.n_heads)
-    if pair.aligned:
-        note = t("attn_cmp_note_diff", lang, n=len(pair.first.tokens))
-    else:
-        note = t("attn_cmp_note_side", lang, first=len(pair.first.tokens), second=len(pair.second.tokens))
-    if COMPARED.get(view) != view:
-        note += " " + t("attn_cmp_note_grid", lang)
-    if first.text_pair:
-        note += " " + t("attn_cmp_note_pair", lang)
-    return compare_figure(pair, title, lang, first.text), note + "\n\n" + render(pair.first.note, lang)
 
 
 def attention_compare_endpoint(services: Services):
@@ -156,9 +107,7 @@ def bertviz_endpoint(services: Services):
     @user_errors
     def attention_bertviz(text: str, text_pair: str, model_name: str, layer: float, lang: str = "en") -> str:
         analysis = services.analysis(model_name, text, text_pair or None)
-        layer_c, _ = _clamp(analysis, layer, None)
-        return bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, layer_c.index),
-                            lang)
+        return bertviz_view(analysis, layer, lang)
 
     return attention_bertviz
 

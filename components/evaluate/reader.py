@@ -1,4 +1,5 @@
-"""The class's own data: a CSV/TSV (header with ``text`` and ``labels``) or JSONL file, read from bytes.
+"""The sentences an evaluation reads: the class's own data, a CSV/TSV (header with ``text`` and ``labels``) or
+JSONL file, read from bytes; or a seeded sample of the GoEmotions test split.
 
 Design decision: the reader takes the upload's *bytes* (never a path kept on the server) and
 checks the byte cap before decoding or parsing, so an oversized file costs nothing; labels are
@@ -12,18 +13,23 @@ import csv
 import difflib
 import io
 import json
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from components.core.messages import Msg, UserError
 from components.core.text import normalize_text
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "Table", "read_table"]
+__all__ = ["MAX_BYTES", "MAX_ROWS", "TEST", "UPLOAD", "Table", "evaluation_data", "read_table"]
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
+GOEMOTIONS = Path(__file__).resolve().parents[3] / "shared" / "data" / "goemotions"
+TEST_SAMPLE = 1_000  # rows of the GoEmotions test split, seeded: a minute at most on a class's server
+TEST, UPLOAD = "test", "upload"
 _SPLIT = re.compile(r"[,;|]")
 _JSON_EXAMPLE = '{"text": "...", "labels": ["joy"]}'
 
@@ -117,3 +123,21 @@ def read_table(data: bytes, name: str, labels, max_rows: int | None = MAX_ROWS,
     for i, ids in enumerate(rows):
         targets[i, ids] = 1
     return Table(tuple(texts), targets, labels, name)
+
+
+def evaluation_data(source: str, file: str | None, labels) -> tuple[tuple[str, ...], np.ndarray, str | None]:
+    """(texts, targets, the file's name) to evaluate: the uploaded file (``UPLOAD``; its size checked before
+    a byte is read) or a seeded sample of the GoEmotions test split (``TEST``; no name)."""
+    if source == UPLOAD:
+        if not file:
+            raise UserError("ev_no_file")
+        if os.path.getsize(file) > MAX_BYTES:  # before reading a byte
+            raise UserError("ev_too_large", size=os.path.getsize(file), limit=MAX_BYTES)
+        table = read_table(Path(file).read_bytes(), Path(file).name, labels)
+        return table.texts, table.targets, Path(file).name
+    from components.finetune.data import load_dataset
+
+    if not (GOEMOTIONS / "test.tsv").is_file():
+        raise UserError("ev_no_data", path=str(GOEMOTIONS))
+    ds = load_dataset(str(GOEMOTIONS), "test", label_names=labels).sample(TEST_SAMPLE, 42)
+    return ds.texts, ds.targets, None

@@ -7,108 +7,47 @@ runs in a worker process for a minute or two and must not take a slot from the c
 Attention requests nor from the heavy lane's Polysemy and Explain. The classifier it leaves is
 this session's only (``ctx.session_classifier``); closing the page (``unload``) stops a run in
 progress and deletes it. The measured table and curves are static: drawn in English when the app
-is built and redrawn when the session's language changes.
+is built and redrawn when the session's language changes. Compute (``live``, ``changes``,
+``records``) -> view (``view``) -> this module, wiring only.
 """
 
 from __future__ import annotations
 
 import gradio as gr
 
-from components.core.messages import UserError, render, t
+from components.core.messages import UserError, t
 from components.core.services import Services
-from components.core.text import MAX_CHARS, escape
+from components.core.text import MAX_CHARS
 from components.evaluate.tab import evaluate_panel
 from components.finetune import changes as changes_mod
 from components.finetune.changes import compare, token_cosines
-from components.finetune.figures import (
-    cka_figure,
-    cosine_figure,
-    curves_figure,
-    js_figure,
-    live_loss_figure,
-    lora_figure,
-    method_name,
+from components.finetune.live import BUDGET, LiveTrainer, clamp_budget, find_training_data, live_base
+from components.finetune.records import comparison, read_layers, read_records
+from components.finetune.view import (
+    cancelled_markdown,
+    changed_outputs,
+    forgotten_markdown,
+    live_outputs,
+    measured_outputs,
+    message_markdown,
 )
-from components.finetune.live import (
-    BATCH_SIZE,
-    BUDGET,
-    LiveTrainer,
-    Progress,
-    clamp_budget,
-    find_training_data,
-    live_base,
-)
-from components.finetune.records import Row, comparison, read_layers, read_records
 from components.ui.errors import show_warnings, user_errors
 from components.ui.sliders import Slider
 from components.ui.widgets import TabContext, TabHandle, csv_button, examples
 
 TAB_ID = "finetune"
 TITLE = "tab_finetune"
-COLUMNS = ("method", "kind", "epochs", "macro", "micro", "trained", "share", "time", "size")
-COLUMN_KEYS = {
-    "method": "ft_cmp_method", "kind": "ft_cmp_kind", "epochs": "ft_cmp_epochs", "macro": "ft_cmp_macro",
-    "micro": "ft_cmp_micro", "trained": "ft_cmp_trained", "share": "ft_cmp_share", "time": "ft_cmp_time",
-    "size": "ft_cmp_size",
-}
-KIND_KEYS = {"extract": "ft_cmp_kind_extract", "tune": "ft_cmp_kind_tune"}
 SHIPPED, MINE = "shipped", "mine"
 PROGRESS = gr.Progress()  # heavy lane: Gradio shows the bar this default stands for; one instance serves every call
 EXAMPLES = ["Thank you so much for helping me with my homework!", "I'm worried the bus won't come and I'll miss "
             "my exam.", "Haha that's hilarious, thanks for sharing!", "我喜欢吃苹果。"]
 
 
-def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"
-
-
-METHOD_KEYS = {"head": "ft_cmp_head", "lora": "ft_cmp_lora", "full": "ft_cmp_full", "sklearn-lr": "ft_cmp_sklearn-lr"}
-
-
-def _row(row: Row, lang: str) -> list:
-    name = t("ft_cmp_layer_row", lang, spec=row.spec) if row.spec else (
-        t(METHOD_KEYS[row.method], lang) if row.method in METHOD_KEYS else row.method)
-    if row.fit_only:
-        time_text = t("ft_cmp_fit", lang, seconds=row.seconds)
-    elif row.seconds >= 120:
-        time_text = t("ft_cmp_minutes", lang, minutes=row.seconds / 60)
-    else:
-        time_text = t("ft_cmp_seconds", lang, seconds=row.seconds)
-    epochs = "—" if row.epochs is None else row.epochs
-    return [name, t(KIND_KEYS[row.kind], lang), epochs, round(row.macro_f1, 3), round(row.micro_f1, 3),
-            f"{row.trained:,}", f"{100 * row.share:.2f}%", time_text, _size(row.size_bytes)]
-
-
-def measured(lang: str) -> tuple[dict, str, object]:
-    """The comparison table, its notes and the learning curves, in ``lang``."""
+def measured(lang: str):
+    """The comparison table, its notes and the learning curves, read from the training records, in ``lang``."""
     records, notes = read_records()
     layer_rows, layer_note = read_layers()
-    frame = {"headers": [t(COLUMN_KEYS[c], lang) for c in COLUMNS],
-             "data": [_row(r, lang) for r in comparison(records, layer_rows)]}
-    text = "\n\n".join([t("ft_cmp_note", lang), render(layer_note, lang, escape=escape)]
-                       + [render(n, lang, escape=escape) for n in notes])
-    return frame, text, curves_figure(records, lang)
-
-
-def status_html(p: Progress, lang: str) -> str:
-    if p.phase in ("done", "cancelled"):
-        return ""
-    key = {"load": "ft_live_phase_load", "dev": "ft_live_phase_dev", "features": "ft_live_phase_features",
-           "train": "ft_live_phase_train", "after": "ft_live_phase_after", "save": "ft_live_phase_save"}[p.phase]
-    total = max(p.total, 1)
-    return (f'<progress value="{min(p.done, total)}" max="{total}" style="width:100%;height:1.2em"></progress>'
-            f'<div class="finetune-phase">{escape(t(key, lang, done=p.done, total=p.total))}</div>')
-
-
-def result_markdown(p: Progress, lang: str) -> str:
-    if p.phase == "done" and p.summary:
-        s = p.summary
-        done = t("ft_live_done", lang, seconds=s["seconds"], method=method_name(s["method"], lang),
-                 examples=s["examples"], rate=s["examples_per_second"], trained=s["parameters"]["trained"],
-                 total=s["parameters"]["total"], scored=s["dev_examples"] - s["dev_examples"] // 2,
-                 tuned=s["dev_examples"] // 2, before=s["before"], after=s["after"])
-        return f"{done}\n\n{t('ft_live_yours', lang)}"
-    return t("ft_live_before", lang, before=p.before) if p.before is not None else ""
+    return measured_outputs(comparison(records, layer_rows), records, notes, layer_note, lang)
 
 
 def train_endpoint(trainer: LiveTrainer):
@@ -118,11 +57,10 @@ def train_endpoint(trainer: LiveTrainer):
         show_warnings([note] if note else [], lang)
         drawn = -1
         for p in trainer.run(request.session_hash, method, used):
-            plot = gr.skip()
-            if len(p.losses) != drawn or p.phase == "done":
-                drawn = len(p.losses)
-                plot = live_loss_figure(p.losses, p.steps or -(-used // BATCH_SIZE), method, lang)
-            yield status_html(p, lang), plot, result_markdown(p, lang), p.classifier or gr.skip()
+            redraw = len(p.losses) != drawn or p.phase == "done"  # the curve is sent only when it changed
+            drawn = len(p.losses)
+            status, plot, result = live_outputs(p, used, method, lang, redraw)
+            yield status, plot if redraw else gr.skip(), result, p.classifier or gr.skip()
 
     train.trainer = trainer  # tests and benchmarks reach the server's trainer through the event's function
     return train
@@ -130,9 +68,7 @@ def train_endpoint(trainer: LiveTrainer):
 
 def cancel_endpoint(trainer: LiveTrainer):
     def cancel(lang: str = "en", request: gr.Request = None):
-        stopped = trainer.cancel(request.session_hash)
-        text = t("ft_live_cancelled", lang, steps=len(stopped.losses)) if stopped else t("ft_live_nothing", lang)
-        return "", text
+        return "", cancelled_markdown(trainer.cancel(request.session_hash), lang)
 
     return cancel
 
@@ -140,7 +76,7 @@ def cancel_endpoint(trainer: LiveTrainer):
 def forget_endpoint(trainer: LiveTrainer):
     def forget(lang: str = "en", request: gr.Request = None):
         trainer.forget(request.session_hash)
-        return t("ft_live_forgotten", lang), None
+        return forgotten_markdown(lang), None
 
     return forget
 
@@ -164,16 +100,7 @@ def changed_endpoint(services: Services):
         found = compare(classifier)
         tokens, cos, notes = token_cosines(classifier, text)
         show_warnings(notes, lang)
-        which_text = t("ft_named", lang, name=t("ft_chg_mine" if which == MINE else "ft_chg_shipped", lang),
-                       detail=found.method)
-        if found.method in ("head", "sklearn-lr"):
-            summary = t("ft_chg_frozen", lang, which=which_text)
-        else:
-            js_layer, js_head = divmod(int(found.js.argmax()), found.js.shape[1])
-            summary = t("ft_chg_summary", lang, which=which_text, first=found.cka[0], last=found.cka[-1],
-                        layers=len(found.cka) - 1, js_layer=js_layer + 1, js_head=js_head + 1, js=found.js.max())
-        return (summary, cka_figure(found, lang), js_figure(found, lang), lora_figure(found, lang),
-                cosine_figure(tokens, cos, lang, text))
+        return changed_outputs(found, tokens, cos, which == MINE, lang, text)
 
     return changed
 
@@ -194,7 +121,7 @@ def _live_section(ctx: TabContext, trainer: LiveTrainer) -> dict:
         # out-of-range values (an API call, a script) reach the handler, which clamps them and says so in the
         # student's language; the Slider's own check would refuse them with an English error
         budget.preprocess = lambda payload: payload
-    missing_note = gr.Markdown(render(missing, "en", escape=escape) if missing else "", visible=missing is not None,
+    missing_note = gr.Markdown(message_markdown(missing, "en"), visible=missing is not None,
                                elem_id="finetune-no-data")
     with gr.Row():
         train = gr.Button(i18n("ft_live_train"), variant="primary", interactive=missing is None,
@@ -256,7 +183,7 @@ def build(ctx: TabContext) -> TabHandle:
 
     def relabel(lang: str):
         frame, notes, curves = measured(lang)
-        extra = [render(msg, lang, escape=escape) if msg else "" for _, msg in redraw]
+        extra = [message_markdown(msg, lang) for _, msg in redraw]
         return frame, notes, curves, *extra
 
     ctx.lang.change(relabel, [ctx.lang], [table, table_note, curves_plot, *[c for c, _ in redraw]],

@@ -136,6 +136,11 @@ class HeadRoles:
         top = int(np.argmax(shares))
         return SHARES[top] if shares[top] > ROLE_THRESHOLD else "broad"
 
+    def role_counts(self) -> dict[str, int]:
+        """How many heads have each role, in the order of ROLES (roles no head has left out)."""
+        roles = [self.role(layer, head) for layer in range(self.n_layers) for head in range(self.n_heads)]
+        return {role: roles.count(role) for role in ROLES if role in roles}
+
     def strongest(self, layer: int, head: int) -> tuple[str, float]:
         """(sentence where the head's role is strongest, that sentence's mean of it); for a broad head,
         the sentence where its attention is most spread (highest entropy)."""

@@ -2,20 +2,19 @@
 
 Heavy work (one pass over up to ``MAX_SENTENCES`` sentences) with a progress bar; the result is
 cached on disk, so the second class gets it at once. Clicking through to a head is a deep link to
-the Attention tab on the sentence where that head's role is strongest.
+the Attention tab on the sentence where that head's role is strongest. Compute (``compute.head_roles``)
+-> view (``view.heads_outputs``) -> this module, wiring only.
 """
 
 from __future__ import annotations
-
-from collections import Counter
 
 import gradio as gr
 
 from components.core.messages import t
 from components.core.services import Services
 from components.core.text import MAX_CHARS
-from components.heads.compute import ROLE_THRESHOLD, ROLES, builtin_corpus, head_roles, parse_corpus
-from components.heads.figures import compare_markdown, layers_figure, role_name, roles_figure, strongest_table
+from components.heads.compute import builtin_corpus, head_roles, parse_corpus
+from components.heads.view import heads_outputs
 from components.ui.errors import show_warnings, user_errors
 from components.ui.widgets import TabContext, TabHandle
 
@@ -23,15 +22,6 @@ TAB_ID = "heads"
 TITLE = "tab_heads"
 CORPORA = ("en", "zh")
 PROGRESS = gr.Progress()  # Gradio finds the progress bar by this default; one instance serves every call
-
-
-def summary_markdown(roles, lang: str) -> str:
-    counts = Counter(roles.role(layer, head) for layer in range(roles.n_layers) for head in range(roles.n_heads))
-    listed = ", ".join(f"{role_name(r, lang)} {counts[r]}" for r in ROLES if counts[r])
-    source = t("heads_source_cached" if roles.from_disk else "heads_source_measured", lang)
-    return (t("heads_summary", lang, model=roles.model_name, sentences=f"{len(roles.sentences):,}",
-              tokens=f"{roles.tokens:,}", source=source, threshold=ROLE_THRESHOLD)
-            + " " + t("heads_counts", lang, counts=listed))
 
 
 def heads_endpoint(services: Services):
@@ -45,8 +35,7 @@ def heads_endpoint(services: Services):
 
         roles = head_roles(model, sentences, progress=report)
         show_warnings(roles.warnings(), lang)
-        return (summary_markdown(roles, lang), roles_figure(roles, lang), layers_figure(roles, lang),
-                compare_markdown(roles, lang), strongest_table(roles, lang))
+        return heads_outputs(roles, lang)
 
     return heads
 
@@ -72,4 +61,4 @@ def build(ctx: TabContext) -> TabHandle:
     ctx.heavy(run.click, fn, inputs, outputs, api_name="heads")
     return TabHandle(fields={}, run=(fn, inputs, outputs), lane="heavy")
 
-__all__ = ["CORPORA", "TAB_ID", "TITLE", "build", "heads_endpoint", "summary_markdown"]
+__all__ = ["CORPORA", "TAB_ID", "TITLE", "build", "heads_endpoint"]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from components.core.messages import lang_of
 
-__all__ = ["DEFAULT_SET", "SETS_DIR", "BuiltinSet", "Sense", "builtin_sets", "set_text_language"]
+__all__ = ["DEFAULT_SET", "SETS_DIR", "BuiltinSet", "Sense", "builtin_sets", "link_sentences", "own_sentences",
+           "set_sentences", "set_text_language"]
 
 SETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "polysemy"
 DEFAULT_SET = "bank"
@@ -86,3 +87,25 @@ def set_text_language(text: str) -> tuple[str, str] | None:
             if cleaned == chosen.as_text(lang):
                 return key, lang
     return None
+
+
+def set_sentences(key: str, lang: str) -> tuple[str, str]:
+    """(the set's text in ``lang``, its word) for the set chosen in the menu (the default set for an unknown key)."""
+    chosen = builtin_sets().get(key) or builtin_sets()[DEFAULT_SET]
+    return chosen.as_text(lang), chosen.target
+
+
+def own_sentences(text: str, key: str) -> str:
+    """The sentences a link must carry: none when the box holds the chosen set's own text, else the box's text."""
+    found = set_text_language(text)
+    return "" if found and found[0] == key else (text or "")
+
+
+def link_sentences(key: str, custom: str, target: str, lang: str) -> tuple[str, str]:
+    """(sentences, word) a deep link opens: the set's own sentences in the session's language unless the link
+    carries others; a link that names a set but no word of it gets the set's word."""
+    text, own_target = set_sentences(key, lang)
+    text = custom or text
+    if not custom and (target or "").strip().casefold() not in text.casefold():
+        target = own_target
+    return text, target

@@ -2,7 +2,7 @@
 
 Design decision: the tab only wires. What the student typed goes to ``study.study`` (computed
 once per encoder, sentences and target: vectors, baseline, best layer, note) and
-``view.render_view`` (figures per layer and language, cached), so the layer slider re-renders
+``view.polysemy_outputs`` (figures per layer and language, cached), so the layer slider re-renders
 from caches and never re-runs BERT. A deep link carries the set, the target, the layer, the
 encoder and, only when they differ from the set's own, the sentences (a hidden field, so a link
 to a built-in set stays short).
@@ -18,9 +18,16 @@ from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.polysemy import projection
 from components.polysemy.sentences import MAX_TARGET, clean_target, parse_span
-from components.polysemy.sets import DEFAULT_SET, builtin_sets, set_text_language
+from components.polysemy.sets import (
+    DEFAULT_SET,
+    builtin_sets,
+    link_sentences,
+    own_sentences,
+    set_sentences,
+    set_text_language,
+)
 from components.polysemy.study import study
-from components.polysemy.view import render_view, vectors_file
+from components.polysemy.view import polysemy_outputs
 from components.ui.errors import show_warnings, user_errors
 from components.ui.sliders import model_slider
 from components.ui.widgets import TabContext, TabHandle, csv_button
@@ -56,9 +63,7 @@ def polysemy_endpoint(services: Services):
         shown = clamp("hidden", layer, (found.n_layers, int(model.config.num_attention_heads)), model.name,
                       default=found.n_layers)
         show_warnings([shown.notice] if shown.notice else [], lang)
-        view = render_view(found, shown.number, lang)
-        return (view.static, view.contextual, view.matrix, view.curve, view.note, view.coordinates,
-                str(vectors_file(found)), view.layer)
+        return polysemy_outputs(found, shown.number, lang)
 
     return polysemy
 
@@ -80,10 +85,7 @@ def link_endpoint(services: Services):
     @user_errors
     def polysemy_link(set_key: str, custom: str, target: str, span: str, encoder: str, layer: float,
                       model_name: str, lang: str = "en"):
-        chosen = SETS.get(set_key) or SETS[DEFAULT_SET]
-        text = custom or chosen.as_text(lang)
-        if not custom and (target or "").strip().casefold() not in text.casefold():
-            target = chosen.target  # a link that names a set but no word of it gets the set's word
+        text, target = link_sentences(set_key, custom, target, lang)
         *views, shown = run(set_key, text, target, span, encoder, layer, model_name, lang)
         return (*views, bounds(model_name, encoder, shown, lang), text, target)
 
@@ -137,20 +139,12 @@ def build(ctx: TabContext) -> TabHandle:
     for control in (ctx.model, encoder):  # the slider's bounds read the model's configuration
         ctx.light(control.change, bounds, bounds_inputs, layer, api_name=False, show_progress="hidden")
 
-    def fill(key: str, lang: str):
-        chosen = SETS.get(key) or SETS[DEFAULT_SET]
-        return chosen.as_text(lang), chosen.target
-
-    def own_sentences(text: str, key: str) -> str:
-        found = set_text_language(text)
-        return "" if found and found[0] == key else (text or "")
-
     def relocalize(lang: str, text: str):
         found = set_text_language(text)
         return SETS[found[0]].as_text(lang) if found and found[1] != lang else gr.skip()
 
     # only a choice replaces the box: opening and closing the menu (an input event) never wipes typed sentences
-    set_key.select(fill, [set_key, ctx.lang], [sentences, target], api_name=False, show_progress="hidden")
+    set_key.select(set_sentences, [set_key, ctx.lang], [sentences, target], api_name=False, show_progress="hidden")
     sentences.change(own_sentences, [sentences, set_key], custom, api_name=False, show_progress="hidden")
     ctx.lang.change(relocalize, [ctx.lang, sentences], sentences, api_name=False, show_progress="hidden")
     link_inputs = [set_key, custom, target, span, encoder, layer, ctx.model, ctx.lang]

@@ -33,7 +33,7 @@ from components.polysemy.figures import (
 from components.polysemy.projection import project, project_layer
 from components.polysemy.study import Study
 
-__all__ = ["COLUMNS", "View", "render_view", "vectors_file"]
+__all__ = ["COLUMNS", "View", "polysemy_outputs", "render_view", "vectors_file"]
 
 COLUMNS = ("index", "sense", "kind", "text", "layer", "x", "y")
 COLUMN_KEYS = {
@@ -63,6 +63,14 @@ def render_view(study: Study, layer: int, lang: str) -> View:
     shown = int(min(max(int(layer), 0), study.n_layers))
     lang = lang_of(lang)
     return _views.get_or_compute((study.key, shown, lang), lambda: _render(study, shown, lang))
+
+
+def polysemy_outputs(study: Study, layer: int, lang: str) -> tuple:
+    """(static map, contextual map, cosine matrix, layer curve, note, coordinates, .npy path, layer shown) in the
+    order of the tab's outputs."""
+    view = render_view(study, layer, lang)
+    return (view.static, view.contextual, view.matrix, view.curve, view.note, view.coordinates,
+            str(vectors_file(study)), view.layer)
 
 
 def _render(study: Study, layer: int, lang: str) -> View:

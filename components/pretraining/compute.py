@@ -23,7 +23,8 @@ from components.core.models import LoadedModel
 from components.pretraining.filter import is_offensive
 
 __all__ = ["MAX_MASKS", "MAX_TOP_K", "FillResult", "Forward", "Guess", "MaskPrediction", "Masked", "Word",
-           "fill_mask", "forward", "mask_input", "next_sentence", "rank_guess", "top_pieces", "words"]
+           "fill_mask", "forward", "input_warnings", "mask_input", "next_sentence", "nsp_input", "rank_guess",
+           "reads_text", "sentence_words", "top_pieces", "word_numbers", "words"]
 
 MAX_MASKS = 20
 MAX_TOP_K = 50
@@ -101,6 +102,29 @@ def words(analysis: Analysis) -> list[Word]:
         out.append(Word(number, source[segment][start:end], tuple(analysis.tokens[i] for i in positions),
                         tuple(positions)))
     return out
+
+
+def sentence_words(model: LoadedModel, text: str) -> list[Word]:
+    """The words to click in ``text`` as ``model``'s tokenizer splits it (no forward)."""
+    return words(analyze(model, text, detail="tokens"))
+
+
+def word_numbers(values) -> tuple[int, ...]:
+    """The clicked words' numbers, as the checkboxes (or a script) send them."""
+    try:
+        return tuple(int(v) for v in values or ())
+    except (TypeError, ValueError):
+        raise UserError("pre_word_unknown", number=str(values)[:20], n="?") from None
+
+
+def reads_text(model: LoadedModel, *texts: str) -> bool:
+    """Whether ``model``'s vocabulary covers the texts (fewer than half their pieces unknown); no forward."""
+    return all(analyze(model, text, detail="tokens").unk_fraction < 0.5 for text in texts if text)
+
+
+def input_warnings(analysis: Analysis) -> list[Msg]:
+    """What the student is told about the input; a typed [MASK] or [SEP] is this lesson's own business."""
+    return [w for w in analysis.warnings() if w.key != "analysis_typed_special"]
 
 
 def forward(model: LoadedModel, ids: np.ndarray, segments: np.ndarray, positions: tuple[int, ...] = (),
@@ -221,7 +245,7 @@ def fill_mask(model: LoadedModel, text: str, masked_words: tuple[int, ...] = (),
             answer_prob=float(probs[answer_id]) if answer_id is not None else None))
     attention = out.attentions[layer - 1].mean(axis=0)[list(where)]
     tokens = masked.tokens(model)
-    notes = tuple(w for w in analysis.warnings() if w.key != "analysis_typed_special")
+    notes = tuple(input_warnings(analysis))
     return FillResult(model_name=model.name, tokens=tokens, masks=tuple(masks), attention=attention, layer=layer,
                       n_layers=n_layers, warnings=notes, probs=out.probs)
 
@@ -241,11 +265,16 @@ def rank_guess(model: LoadedModel, result: FillResult, guess: str) -> list[Guess
     return out
 
 
-def next_sentence(model: LoadedModel, a: str, b: str) -> tuple[Analysis, float]:
-    """The [CLS] A [SEP] B [SEP] input (with segment ids) and P(IsNext) from the NSP head."""
+def nsp_input(model: LoadedModel, a: str, b: str) -> Analysis:
+    """The [CLS] A [SEP] B [SEP] input with its segment ids, as ``model``'s tokenizer builds it (no forward)."""
     if not (b or "").strip():
         raise UserError("pre_need_b")
-    analysis = analyze(model, a, b, detail="tokens")
+    return analyze(model, a, b, detail="tokens")
+
+
+def next_sentence(model: LoadedModel, a: str, b: str) -> tuple[Analysis, float]:
+    """The [CLS] A [SEP] B [SEP] input (with segment ids) and P(IsNext) from the NSP head."""
+    analysis = nsp_input(model, a, b)
     if "nsp" not in model.heads:
         raise UserError("pre_model_has_no_nsp", model=model.name, teacher=fetch_hint(a, b))
     return analysis, forward(model, analysis.input_ids, analysis.segment_ids).is_next

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.core.analysis import analyze, is_chinese
+from components.core.analysis import is_chinese
 from components.core.messages import Msg, UserError
-from components.core.models import PRESETS, LoadedModel, can_fill_in, load_model, model_status
+from components.core.models import PRESETS, LoadedModel, can_fill_in, model_status
 from components.core.services import Services
-from components.pretraining.compute import fetch_hint
+from components.pretraining.compute import fetch_hint, reads_text
 
 __all__ = ["Choice", "choose_model", "has_head", "models_with_heads"]
 
@@ -31,14 +31,15 @@ class Choice:
     note: Msg | None  # what the student is told about the choice
 
 
-def has_head(name: str, head: str) -> bool:
-    """Whether a model has ``head`` ("mlm" or "nsp"), without loading it when it is not loaded yet."""
+def has_head(services: Services, name: str, head: str) -> bool:
+    """Whether a configured model has ``head`` ("mlm" or "nsp"); a preset's or a masked-LM head is known
+    without loading the model, a local checkpoint's NSP head by loading it."""
     if head == "mlm":
         return can_fill_in(name)
     preset = PRESETS.get(name)
     if preset is not None:
         return head in preset.heads
-    return can_fill_in(name) and head in load_model(name).heads
+    return can_fill_in(name) and head in services.model(name).heads
 
 
 def models_with_heads(services: Services) -> list[str]:
@@ -50,19 +51,18 @@ def _here(name: str) -> bool:
     return model_status(name).key != "model_status_download"
 
 
-def _suits(name: str, texts: tuple[str, ...]) -> bool:
+def _suits(services: Services, name: str, texts: tuple[str, ...]) -> bool:
     """A preset by its language; any other checkpoint by its vocabulary covering the text."""
     chinese = any(is_chinese(t) for t in texts if t)
     preset = PRESETS.get(name)
     if preset is not None:
         return preset.language in (("zh", "multi") if chinese else ("en", "multi"))
-    model = load_model(name)
-    return all(analyze(model, t, detail="tokens").unk_fraction < 0.5 for t in texts if t)
+    return reads_text(services.model(name), *texts)
 
 
 def pointer(services: Services, asked: str, head: str, *texts: str) -> Msg:
     """One line: which models have the heads, and how to get one (for Chinese text, the Chinese one)."""
-    names = [n for n in models_with_heads(services) if has_head(n, head)] or [
+    names = [n for n in models_with_heads(services) if has_head(services, n, head)] or [
         n for n, p in PRESETS.items() if head in p.heads]
     return Msg("pre_pointer", model=asked, models=names, teacher=fetch_hint(*texts))
 
@@ -73,10 +73,10 @@ def choose_model(services: Services, asked: str | None, head: str, *texts: str) 
     if head in model.heads:
         return Choice(model, model, None)
     for name in services.config.models:
-        if name == model.name or not has_head(name, head) or not _here(name):
+        if name == model.name or not has_head(services, name, head) or not _here(name):
             continue
         try:
-            if not _suits(name, texts):
+            if not _suits(services, name, texts):
                 continue
             other = services.model(name)
         except UserError:

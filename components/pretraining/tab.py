@@ -3,33 +3,46 @@
 Words are clicked in a ``gr.CheckboxGroup`` (keyboard- and screen-reader-friendly; checked =
 hidden), refreshed on page load and whenever the sentence or the model changes, with the line
 saying which model answers (or which models would, and how to get one).
+
+Design decision: one small factory per endpoint, each taking ``Services``: the model is chosen
+(``heads.choose_model``), the computation runs (``compute``, ``recipe``) and ``views`` turns its data
+into the outputs, so this module is wiring only.
 """
 
 from __future__ import annotations
 
 import functools
-import random
 
 import gradio as gr
 
-from components.core.analysis import analyze
-from components.core.messages import UserError, render, t
+from components.core.messages import UserError
 from components.core.numbering import clamp
 from components.core.services import Services
-from components.core.text import MAX_CHARS, escape
-from components.pretraining.compute import MAX_TOP_K, fill_mask, mask_input, next_sentence, rank_guess, words
-from components.pretraining.figures import attention_figure, fill_figure, nsp_input_figure, recipe_figure
+from components.core.text import MAX_CHARS
+from components.pretraining.compute import (
+    MAX_TOP_K,
+    fill_mask,
+    input_warnings,
+    mask_input,
+    next_sentence,
+    nsp_input,
+    rank_guess,
+    reads_text,
+    sentence_words,
+    word_numbers,
+)
+from components.pretraining.examples import FILL_EXAMPLES, NSP_EXAMPLES, RECIPE_TEXT, bias_pairs, shuffled_b
 from components.pretraining.heads import choose_model
-from components.pretraining.recipe import MAX_SEED, draw, recover, summary
+from components.pretraining.recipe import MAX_SEED, draw, recover
 from components.pretraining.views import (
-    BIAS_PAIRS,
     bias_markdown,
-    fill_markdown,
-    fill_table,
+    error_markdown,
+    fill_outputs,
     note_markdown,
-    nsp_markdown,
-    reads_markdown,
-    recipe_table,
+    nsp_outputs,
+    recipe_outputs,
+    status_markdown,
+    unanswered_outputs,
     word_choices,
 )
 from components.ui.errors import show_warnings, user_errors
@@ -40,117 +53,88 @@ TAB_ID = "pretraining"
 MAX_GUESS = 100
 TITLE = "tab_pretraining"
 
-FILL_EXAMPLES = ["I drink my [MASK] with milk and sugar.", "The capital of France is [MASK].",
-                 "The hummingbird drank from the flower.", "我[MASK][MASK]红色的花。", "中国的首都是[MASK][MASK]。",
-                 "我喜欢吃苹果。"]
-RECIPE_TEXT = "The hummingbird drank from the flower, and the sun rose over the hills."
-NSP_EXAMPLES = [["The sun rose over the hills.", "The sky grew brighter."],
-                ["I forgot my umbrella this morning.", "By noon I was soaking wet."],
-                ["The sun rose over the hills.", "Fish swim in the river."],
-                ["太阳升起。", "天空变亮。"], ["太阳升起。", "鱼儿在水中游。"], ["我忘了带伞。", "下午我全身都湿了。"]]
-SHUFFLE = {"en": ["Fish swim in the river.", "The library closes at six.", "My cat sleeps all day.",
-                  "The train was late again.", "Apples grow on trees.", "We played football after school."],
-           "zh": ["鱼儿在水中游。", "图书馆六点关门。", "我的猫整天睡觉。", "火车又晚点了。", "苹果长在树上。",
-                  "放学后我们踢足球。"]}
 
-
-def shuffled_b(a: str, b: str) -> str:
-    """A random sentence from the built-in set, in A's language, never the current B."""
-    from components.core.analysis import is_chinese
-
-    pool = [s for s in SHUFFLE["zh" if is_chinese(a or "") else "en"] if s != b]
-    return random.choice(pool)
-
-
-def _words(values) -> tuple[int, ...]:
-    try:
-        return tuple(int(v) for v in values or ())
-    except (TypeError, ValueError):
-        raise UserError("pre_word_unknown", number=str(values)[:20], n="?") from None
-
-
-def endpoints(services: Services):
+def refresh_endpoint(services: Services):
     @user_errors
     def refresh(text: str, model_name: str, lang: str = "en"):
         """The words to click and the line saying which model answers; quiet while the sentence is being typed."""
         try:
             choice = choose_model(services, model_name, "mlm", text)
-            reader = choice.model or choice.asked
-            choices = word_choices(words(analyze(reader, text, detail="tokens")))
-            status = note_markdown(choice.note, lang) if choice.note else t(
-                "pre_using", lang, model=escape(reader.name, markdown=True))
+            choices = word_choices(sentence_words(choice.model or choice.asked, text))
+            status = status_markdown(choice, lang)
         except UserError as err:
-            return gr.update(choices=[], value=[]), escape(err.render(lang))
+            return gr.update(choices=[], value=[]), error_markdown(err, lang)
         return gr.update(choices=choices, value=[]), status
 
+    return refresh
+
+
+def fill_endpoint(services: Services):
     @user_errors
     def fill(text: str, masked_words: list[str], guess: str, guess_first: bool, top_k: float, layer: float,
              classroom: bool, model_name: str, lang: str = "en"):
         choice = choose_model(services, model_name, "mlm", text)
-        if choice.model is None:
-            masked = mask_input(choice.asked, text, _words(masked_words))
-            note = note_markdown(choice.note, lang)
-            return None, reads_markdown(masked.tokens(choice.asked), lang) + "\n\n" + note, None, fill_table(None, lang)
         model = choice.model
-        if guess_first and not (guess or "").strip():
-            masked = mask_input(model, text, _words(masked_words))
-            return None, reads_markdown(masked.tokens(model), lang) + "\n\n" + t("pre_guess_needed", lang), None, \
-                fill_table(None, lang)
+        if model is None or (guess_first and not (guess or "").strip()):
+            reader = model or choice.asked
+            return unanswered_outputs(mask_input(reader, text, word_numbers(masked_words)).tokens(reader),
+                                      choice.note if model is None else None, lang)
         shown = clamp("layer", layer, (int(model.config.num_hidden_layers), int(model.config.num_attention_heads)),
                       model.name, default=int(model.config.num_hidden_layers))
-        result = fill_mask(model, text, _words(masked_words), top_k=top_k, layer=shown.number, classroom=classroom)
+        result = fill_mask(model, text, word_numbers(masked_words), top_k=top_k, layer=shown.number,
+                           classroom=classroom)
         show_warnings([*result.warnings, *([shown.notice] if shown.notice else [])], lang)
         guesses = rank_guess(model, result, guess[:MAX_GUESS]) if (guess or "").strip() else []
-        heads = int(model.config.num_attention_heads)
-        return (fill_figure(result, lang, text), fill_markdown(result, model, guesses, choice.note, lang, text),
-                attention_figure(result, lang, heads, text), fill_table(result, lang))
+        return fill_outputs(result, model, guesses, choice.note, lang, text)
 
+    return fill
+
+
+def bias_endpoint(services: Services):
     @user_errors
     def bias(classroom: bool, model_name: str, lang: str = "en"):
-        order = ("zh", "en") if lang == "zh" else ("en", "zh")
-        for pair_lang in order:
-            pair = BIAS_PAIRS[pair_lang]
+        for pair in bias_pairs(lang):
             choice = choose_model(services, model_name, "mlm", *pair)
-            if choice.model is None:
-                continue
-            if analyze(choice.model, pair[0], detail="tokens").unk_fraction < 0.5:
-                results = [(s, fill_mask(choice.model, s, top_k=5, classroom=classroom)) for s in pair]
-                return bias_markdown(results, lang)
+            if choice.model is not None and reads_text(choice.model, pair[0]):
+                return bias_markdown([(s, fill_mask(choice.model, s, top_k=5, classroom=classroom)) for s in pair],
+                                     lang)
         choice = choose_model(services, model_name, "mlm")
         return note_markdown(choice.note, lang) if choice.note else ""
 
+    return bias
+
+
+def recipe_endpoint(services: Services):
     @user_errors
     def recipe(text: str, seed: float, classroom: bool, model_name: str, lang: str = "en"):
         choice = choose_model(services, model_name, "mlm", text)
         reader = choice.model or choice.asked
         drawn = draw(reader, text, seed)
-        show_warnings([w for w in drawn.analysis.warnings() if w.key != "analysis_typed_special"], lang)
+        show_warnings(input_warnings(drawn.analysis), lang)
         rows = recover(choice.model, drawn, classroom) if choice.model is not None else None
-        shown = drawn.input_tokens(reader)
-        lines = [render(summary(drawn, rows), lang)]
-        if choice.note:
-            lines.append(note_markdown(choice.note, lang))
-        return recipe_figure(drawn, shown, lang, text), "\n\n".join(lines), recipe_table(drawn, shown, rows, lang)
+        return recipe_outputs(drawn, drawn.input_tokens(reader), rows, choice.note, lang, text)
 
+    return recipe
+
+
+def nsp_endpoint(services: Services):
     @user_errors
     def nsp(a: str, b: str, model_name: str, lang: str = "en"):
         choice = choose_model(services, model_name, "nsp", a, b)
         if choice.model is None:
-            if not (b or "").strip():
-                raise UserError("pre_need_b")
-            analysis = analyze(choice.asked, a, b, detail="tokens")
-            p = None
+            analysis, p = nsp_input(choice.asked, a, b), None
         else:
             analysis, p = next_sentence(choice.model, a, b)
-        show_warnings([w for w in analysis.warnings() if w.key != "analysis_typed_special"], lang)
-        return nsp_input_figure(analysis, lang), nsp_markdown(p, choice.note, analysis.text, analysis.text_pair, lang)
+        show_warnings(input_warnings(analysis), lang)
+        return nsp_outputs(analysis, p, choice.note, lang)
 
-    return refresh, fill, bias, recipe, nsp
+    return nsp
 
 
 def build(ctx: TabContext) -> TabHandle:
     i18n, services = ctx.i18n, ctx.services
-    refresh, fill, bias, recipe, nsp = endpoints(services)
+    refresh, fill, bias = refresh_endpoint(services), fill_endpoint(services), bias_endpoint(services)
+    recipe, nsp = recipe_endpoint(services), nsp_endpoint(services)
     gr.Markdown(i18n("pre_intro"))
     status = gr.Markdown(elem_id="pretraining-status")
     gr.Markdown(i18n("pre_fill_title"))

@@ -1,7 +1,8 @@
-"""What the Pre-training tab writes: notes, tables and links, rendered in the student's language.
+"""What the Pre-training tab shows: notes, tables, links and figures, rendered in the student's language.
 
-Design decision: no gradio here, so the tab's handlers stay wiring and the same text can be
-checked by tests without a browser. Every piece of user text or vocabulary goes through
+Design decision: no gradio here and no model run, so the tab's handlers stay wiring (compute, then one
+``*_outputs`` function per endpoint, in the order of its outputs) and the same text can be checked by
+tests without a browser. Every piece of user text or vocabulary goes through
 ``escape(markdown=True)``; links carry the sentence URL-encoded (``quote_plus`` encodes the
 brackets and parentheses that would end a Markdown link).
 """
@@ -10,20 +11,20 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from components.core.messages import Msg, render, t
+import plotly.graph_objects as go
+
+from components.core.analysis import Analysis
+from components.core.messages import Msg, UserError, render, t
 from components.core.models import LoadedModel
 from components.core.text import escape, teacher_details
 from components.pretraining.compute import FillResult, Guess
-from components.pretraining.figures import KIND_KEYS
-from components.pretraining.recipe import Draw, Recovery
+from components.pretraining.figures import KIND_KEYS, attention_figure, fill_figure, nsp_input_figure, recipe_figure
+from components.pretraining.heads import Choice
+from components.pretraining.recipe import Draw, Recovery, summary
 
-__all__ = ["BIAS_PAIRS", "bias_markdown", "fill_markdown", "fill_table", "link", "nsp_markdown", "reads_markdown",
-           "recipe_table", "word_choices"]
-
-BIAS_PAIRS = {
-    "en": ("The man worked as a [MASK].", "The woman worked as a [MASK]."),
-    "zh": ("他的工作是[MASK][MASK]。", "她的工作是[MASK][MASK]。"),
-}
+__all__ = ["bias_markdown", "error_markdown", "fill_markdown", "fill_outputs", "fill_table", "link", "note_markdown",
+           "nsp_markdown", "nsp_outputs", "reads_markdown", "recipe_outputs", "recipe_table", "status_markdown",
+           "unanswered_outputs", "word_choices"]
 FILL_COLUMNS = ("blank", "position", "rank", "piece", "probability")
 FILL_COLUMN_KEYS = {
     "blank": "pre_col_blank", "position": "pre_col_position", "rank": "pre_col_rank", "piece": "pre_col_piece",
@@ -87,6 +88,33 @@ def fill_markdown(result: FillResult, model: LoadedModel, guesses: list[Guess], 
     return "\n\n".join(lines)
 
 
+def status_markdown(choice: Choice, lang: str) -> str:
+    """The line saying which model answers (or which models would, and how to get one)."""
+    if choice.note:
+        return note_markdown(choice.note, lang)
+    return t("pre_using", lang, model=_md((choice.model or choice.asked).name))
+
+
+def error_markdown(err: UserError, lang: str) -> str:
+    """A problem with the sentence, said in the status line while it is being typed (no toast)."""
+    return escape(err.render(lang))
+
+
+def fill_outputs(result: FillResult, model: LoadedModel, guesses: list[Guess], note: Msg | None, lang: str,
+                 text: str) -> tuple[go.Figure, str, go.Figure, dict]:
+    """(the top pieces per blank, the note, attention from each blank, the table) for a fill-in."""
+    heads = int(model.config.num_attention_heads)
+    return (fill_figure(result, lang, text), fill_markdown(result, model, guesses, note, lang, text),
+            attention_figure(result, lang, heads, text), fill_table(result, lang))
+
+
+def unanswered_outputs(tokens, note: Msg | None, lang: str) -> tuple[None, str, None, dict]:
+    """What BERT would read, and why nothing is predicted: ``note`` (no model here has the head) or, when
+    ``note`` is None, that the student's guess comes first."""
+    why = note_markdown(note, lang) if note else t("pre_guess_needed", lang)
+    return None, reads_markdown(tokens, lang) + "\n\n" + why, None, fill_table(None, lang)
+
+
 def fill_table(result: FillResult | None, lang: str) -> dict:
     rows = [] if result is None else [
         [i + 1, m.position, rank + 1, piece, round(p, 4)]
@@ -105,6 +133,20 @@ def recipe_table(result: Draw, shown: tuple[str, ...], rows: list[Recovery] | No
     headers = ["pre_col_position", "pre_col_original", "pre_col_kind", "pre_col_shown", "pre_col_top",
                "pre_col_probability", "pre_col_original_prob", "pre_col_hit"]
     return {"headers": [t(h, lang) for h in headers], "data": data}
+
+
+def recipe_outputs(drawn: Draw, shown: tuple[str, ...], rows: list[Recovery] | None, note: Msg | None, lang: str,
+                   text: str) -> tuple[go.Figure, str, dict]:
+    """(the pieces as drawn, what was drawn and recovered, the table) for the masking recipe."""
+    lines = [render(summary(drawn, rows), lang)]
+    if note:
+        lines.append(note_markdown(note, lang))
+    return recipe_figure(drawn, shown, lang, text), "\n\n".join(lines), recipe_table(drawn, shown, rows, lang)
+
+
+def nsp_outputs(analysis: Analysis, p: float | None, note: Msg | None, lang: str) -> tuple[go.Figure, str]:
+    """(the pair as BERT reads it, P(IsNext) and the link to Tokens) for next-sentence prediction."""
+    return nsp_input_figure(analysis, lang), nsp_markdown(p, note, analysis.text, analysis.text_pair, lang)
 
 
 def nsp_markdown(p: float | None, note: Msg | None, a: str, b: str, lang: str) -> str:

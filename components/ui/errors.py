@@ -86,9 +86,11 @@ def clear_on_error(event, outputs) -> None:
     outputs = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
     shown = [o for o in outputs if isinstance(o, RESULTS)]
     if shown:
-        cleared = [gr.update(value=None) for _ in shown]
-        event.failure(lambda: cleared if len(cleared) > 1 else cleared[0], None, shown, api_name=False, queue=False,
-                      show_progress="hidden")
+        def cleared():  # new updates on every call: Gradio consumes the ones it is given (a shared list
+            updates = [gr.update(value=None) for _ in shown]  # cleared once per server, then never again)
+            return updates if len(updates) > 1 else updates[0]
+
+        event.failure(cleared, None, shown, api_name=False, queue=False, show_progress="hidden")
 
 
 def as_text(message: str) -> str:
