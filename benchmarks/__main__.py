@@ -1,6 +1,7 @@
 """The one entry to every benchmark: ``python -m benchmarks [--quick] [NAME ...]``.
 
     python -m benchmarks --list            every benchmark, what it measures, how long it takes
+    python -m benchmarks --list --json     the same as JSON: {name: {script, result, measures, ...}}
     python -m benchmarks attention load    two of them, full size
     python -m benchmarks --quick           all of them at their smallest (what CI runs)
 
@@ -24,7 +25,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from benchmarks.common import RESULTS, machine
@@ -57,8 +58,10 @@ BENCHMARKS: dict[str, Benchmark] = {
                           "Polysemy's sense separation by layer (bank, 苹果 …) and its speed; app start",
                           (), ("--repeats", "1", "--skip-startup", "--sets", "1"), "3"),
     "load": Benchmark("load_test", "load",
-                      "a class at once: concurrent gradio_client sessions on every endpoint, p50/p95, errors",
-                      (), ("--sessions", "2", "--rounds", "1"), "5"),
+                      "a class at once: every endpoint; a mixed class (20 light + 10 heavy students); a burst of 30 "
+                      "Predicts: p50/p95 per endpoint and lane, errors, weights read",
+                      ("--mode", "all"), ("--mode", "all", "--sessions", "2", "--rounds", "1", "--light", "2",
+                                          "--heavy", "1", "--clients", "3", "--bursts", "1"), "6"),
     "finetune_layers": Benchmark("finetune_layers_bench", "finetune_layers",
                                  "which layer's frozen features: sklearn-lr per layer spec on GoEmotions",
                                  (), ("--max-examples", "200", "--specs", "last", "--no-evaluate-check"), "20"),
@@ -107,10 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--quick", action="store_true", help="the smallest run of each (seconds, not minutes)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--json", action="store_true", help="with --list: as JSON (what tests read)")
     parser.add_argument("--nice", action="store_true", help="run each at nice 10")
     parser.add_argument("--results", type=Path, default=None,
                         help="folder for the results (default $BERTLENS_BENCH_RESULTS or benchmarks/results)")
     args = parser.parse_args(argv)
+    if args.list and args.json:
+        print(json.dumps({name: asdict(b) for name, b in BENCHMARKS.items()}, indent=1))
+        return 0
     if args.list:
         for name, b in BENCHMARKS.items():
             print(f"{name:16s} ~{b.minutes:>3s} min  benchmarks/{b.script}.py  {b.measures}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import platform
-import socket
+import statistics
+import time
 from pathlib import Path
 
-__all__ = ["RESULTS", "free_port", "machine", "result_path"]
+__all__ = ["RESULTS", "in_turn", "machine", "result_path"]
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -37,8 +38,16 @@ def machine() -> dict:
             "torch": torch.__version__, "gradio": gradio_version}
 
 
-def free_port() -> int:
-    """A free loopback port for a server a benchmark starts in a subprocess."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def in_turn(first, second, repeats: int) -> tuple[float, float]:
+    """Medians (ms) of ``first`` and ``second`` timed one after the other, ``repeats`` times each (after a
+    warm-up of each): on a shared machine a busy neighbour slows both alike, where a block of one then a
+    block of the other measures the neighbour as much as the code."""
+    first()
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for out, fn in zip(times, (first, second)):
+            started = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])

@@ -71,7 +71,7 @@ def serve():
     import torch
 
     from components.core.services import AppConfig, Services
-    from tests.serving import launch
+    from components.ui.serving import launch
 
     config = AppConfig(warm_up=False, concurrency=2)
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // config.concurrency))  # what `python app.py` does
@@ -168,11 +168,11 @@ def main(argv=None) -> int:
 
     from gradio_client import Client
 
-    from tests.tiny import trainer_of
+    from components.ui.serving import endpoint
 
     threads = threads_probe()
     demo = serve()
-    trainer = trainer_of(demo)
+    trainer = endpoint(demo, "train").trainer
     other = Client(demo.local_url, verbose=False)
     predict_latencies(other, n=5)  # warm
     quiet = predict_latencies(other, n=args.predict_calls)

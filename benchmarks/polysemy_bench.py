@@ -129,7 +129,7 @@ def requests(repeats: int) -> dict:
     from components.core.cache import clear_all
     from components.core.services import AppConfig, Services
     from components.polysemy.sets import builtin_sets
-    from tests.serving import launch
+    from components.ui.serving import launch
 
     clear_all()  # nothing the map-quality part computed may serve these requests
     services = Services(AppConfig(models=("minilm",), default_model="minilm", warm_up=True))

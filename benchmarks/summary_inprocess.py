@@ -44,6 +44,17 @@ def main_calls(heads_model: str = "minilm") -> dict[str, tuple]:
             "/fill_mask": (FILL, [], "", False, 5, 12, True, heads_model)}
 
 
+def other_calls() -> dict[str, tuple]:
+    """Every other lesson's endpoint once, with its example (what the app's peak memory must also hold)."""
+    from components.heads.compute import builtin_corpus
+
+    sentence_a = default_calls()["/attention"][0]
+    return {"/attention_bertviz": (sentence_a, "", "minilm", 5), "/heads": ("\n".join(builtin_corpus("en")), "minilm"),
+            "/explain_scan": (PREDICT_TEXT, "", "probability", "zero"), "/finetune_changes": ("shipped", PREDICT_TEXT),
+            "/next_sentence": ("The sun rose.", "The sky grew brighter.", "minilm"),
+            "/masking_recipe": (FILL, 0, True, "minilm")}
+
+
 def endpoint_functions(services) -> dict[str, Callable]:
     from components.attention.tab import attention_endpoint
     from components.explain.tab import explain_endpoint
@@ -109,6 +120,25 @@ def timed(fn: Callable, repeats: int, before: Callable | None = None, warm_up: b
     return out
 
 
+def paired(server: Callable, floor: Callable, repeats: int, before: Callable) -> tuple[list[float], list[float]]:
+    """Milliseconds of ``repeats`` server calls and as many floor calls, taken in turn (server, floor, server...),
+    so that a busy neighbour slows both alike: on a shared machine a block of one then a block of the other
+    measured the load's changes as much as the code."""
+    torch.set_num_threads(THREADS)
+    before()
+    server()
+    floor()
+    out: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for times, fn in zip(out, (server, floor)):
+            before()
+            torch.set_num_threads(THREADS)
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+    return out
+
+
 def minilm_with_heads(folder: Path) -> str:
     """minilm's encoder with random BERT pre-training heads, saved as a checkpoint the app can load."""
     from transformers import BertForPreTraining
@@ -162,8 +192,8 @@ def ratio_rows(services, heads_model: str, repeats: int) -> list[dict]:
     rows = []
     for endpoint, size, args, floor in cases:
         fn = fns[endpoint]
-        server = timed(lambda fn=fn, args=args: sent_json(fn(*args)), repeats, before=clear_computed)
-        rows.append(ratio_row(endpoint, size, server, timed(floor, repeats)))
+        server, floor_ms = paired(lambda fn=fn, args=args: sent_json(fn(*args)), floor, repeats, clear_computed)
+        rows.append(ratio_row(endpoint, size, server, floor_ms))
     for r in measure_pretraining(heads_model, "minilm + random heads", repeats):
         rows.append({"endpoint": r["endpoint"], "input": f"{r['tokens']} tokens, minilm + random heads",
                      "server_p50_ms": r["p50_ms"], "forward_p50_ms": r["forward_ms"], "ratio_p50": r["ratio"]})

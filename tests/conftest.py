@@ -166,7 +166,7 @@ def live_app(tiny_base, toy_runs, records_dir):
         pytest.fail(f"The live run reads GoEmotions from {GOEMOTIONS} (../shared/data beside the repo).")
     from components.core.services import AppConfig
     from components.finetune import records
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(records, "RECORDS_DIR", records_dir)
@@ -182,7 +182,7 @@ def live_app(tiny_base, toy_runs, records_dir):
 def app_server(tiny_en_dir, tiny_zh_dir):
     """The real app (minilm default, tiny models selectable) served on a free loopback port."""
     from components.core.services import AppConfig
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     config = AppConfig(models=("minilm", str(tiny_en_dir), str(tiny_zh_dir), "bert-base-chinese"),
                        default_model="minilm", warm_up=False, concurrency=4)
@@ -201,7 +201,7 @@ def client(app_server):
 def pt_app(empty_hf_cache, pt_en_dir, pt_zh_dir):
     """The app with minilm (the default, no heads) and a tiny English and Chinese BERT with heads."""
     from components.core.services import AppConfig
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     models = ("minilm", str(pt_en_dir), str(pt_zh_dir))
     with serve(AppConfig(models=models, default_model="minilm", warm_up=False, concurrency=2)) as demo:

@@ -12,17 +12,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.__main__ import BENCHMARKS
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SUPPORT = {"__init__", "__main__", "common", "summary_inprocess", "summary_startup"}
 
 
-def test_every_benchmark_script_is_in_the_entry_and_its_readme():
+@pytest.fixture(scope="module")
+def benchmarks() -> dict[str, dict]:
+    """{name: {"script", "result", "measures", ...}} as ``python -m benchmarks --list --json`` prints it."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--list", "--json"], cwd=REPO, capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_every_benchmark_script_is_in_the_entry_and_its_readme(benchmarks):
     scripts = {p.stem for p in (REPO / "benchmarks").glob("*.py")} - SUPPORT
-    assert scripts == {b.script for b in BENCHMARKS.values()}
+    assert scripts == {b["script"] for b in benchmarks.values()}
     readme = (REPO / "benchmarks" / "README.md").read_text(encoding="utf-8")
-    missing = [b.script for b in BENCHMARKS.values() if f"{b.script}.py" not in readme]
+    missing = [b["script"] for b in benchmarks.values() if f"{b['script']}.py" not in readme]
     assert missing == []
 
 
@@ -32,12 +40,12 @@ def test_an_unknown_benchmark_is_refused():
     assert done.returncode == 2 and "no_such_bench" in done.stderr
 
 
-def test_python_m_benchmarks_quick_runs_every_benchmark(tmp_path):
+def test_python_m_benchmarks_quick_runs_every_benchmark(benchmarks, tmp_path):
     done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--results", str(tmp_path)], cwd=REPO,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    for name, bench in BENCHMARKS.items():
-        record = json.loads((tmp_path / f"{bench.result}.json").read_text(encoding="utf-8"))
+    for name, bench in benchmarks.items():
+        record = json.loads((tmp_path / f"{bench['result']}.json").read_text(encoding="utf-8"))
         assert record["benchmark"] == name and record["schema"] == 1 and record["quick"] is True
         assert {"machine", "load_average", "arguments", "wall_seconds", "figures"} <= set(record)
         assert record["figures"], name

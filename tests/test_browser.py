@@ -54,6 +54,14 @@ def run_and_wait(page, panel, button=None) -> None:
     page.wait_for_timeout(800)
 
 
+def open_bertviz(page):
+    """Open the Attention tab's bertviz accordion (its views are built only while it is open) and wait for them."""
+    page.locator("#attention-bertviz-box button.label-wrap").click()
+    frame = page.frame_locator("iframe[title^='bertviz']")
+    frame.locator("#bl-head svg line").first.wait_for(timeout=TIMEOUT, state="attached")
+    return frame
+
+
 def close_toasts(page) -> None:
     page.evaluate("() => document.querySelectorAll('.toast-close').forEach((b) => b.click())")
     page.locator(".toast-body").first.wait_for(state="detached", timeout=TIMEOUT)
@@ -95,6 +103,8 @@ def test_a_chinese_classroom_runs_every_tab_makes_a_mistake_and_reads_no_english
             seen |= content_words(page)
             button = panel.locator(RUN_BUTTON[tab_id]) if tab_id in RUN_BUTTON else None
             run_and_wait(page, panel, button)
+            if tab_id == "attention":  # bertviz's views too, in Chinese
+                open_bertviz(page)
             shot = screenshot(page, f"zh-{tab_id}")
             errors = page.locator(".toast-body.error").all_inner_texts()
             assert errors == [], f"{tab_id}: its default example failed: {errors} (see {shot})"
@@ -183,7 +193,7 @@ def test_a_figure_a_table_and_bertviz_download_and_the_html_draws_offline(
 
         panel = open_tab(page, "attention")
         run_and_wait(page, panel)
-        page.frame_locator("iframe[title^='bertviz']").locator("#bl-head svg").first.wait_for(state="attached")
+        open_bertviz(page)
         html = download(page, tmp_path, lambda: page.locator("#bertviz-download").click())
         assert html.name == "bertlens-bertviz.html" and 5_000 < html.stat().st_size < 1_500_000
         assert_clean(page, "downloads")
@@ -268,8 +278,8 @@ def test_markup_typed_into_every_text_box_of_every_tab_stays_text(page):
 def test_attention_draws_a_heatmap_and_both_bertviz_views_offline(page):
     panel = open_tab(page, "attention")
     run_and_wait(page, panel)
-    frame = page.frame_locator("iframe[title^='bertviz']")
-    frame.locator("#bl-head svg line").first.wait_for(timeout=TIMEOUT, state="attached")
+    assert page.locator("iframe[title^='bertviz']").count() == 0  # closed: nothing built, nothing sent
+    frame = open_bertviz(page)
     frame.locator("#bl-model svg rect").first.wait_for(timeout=TIMEOUT, state="attached")
     page.locator("iframe[title^='bertviz']").scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # headless Chromium paints an iframe only once it is in the viewport
@@ -301,6 +311,7 @@ def test_projector_mode_enlarges_everything_a_class_reads_and_is_remembered(play
     try:
         panel = open_tab(page, "attention")
         run_and_wait(page, panel)
+        open_bertviz(page)  # its views are built once their accordion is open
         before = page.evaluate(PROJECTOR_SIZES, READ_IN_CLASS)
         page.locator("#projector-toggle input[type=checkbox]").check()
         page.wait_for_function("() => document.querySelector('#attention-plot .js-plotly-plot')._fullLayout.font.size"

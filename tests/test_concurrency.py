@@ -1,22 +1,27 @@
-"""Every event that can run a model is in the one concurrency group, whose limit is --concurrency.
+"""Every event that can run a model is in a lane, and the lanes never run more torch threads than cores.
 
 Gradio limits concurrency per event function (each function is its own group unless it names one), so
-an event outside the group would let several tabs run their models at once beyond the limit. Gradio 6
-does not publish concurrency in /config: the test reads the built app's BlockFunction objects and
-follows each function's closures (and wrappers) to see whether it can reach ``Services``.
+an event outside the lanes would let several tabs run their models at once beyond the budget, and a
+light event wired without the lane's permits would compute beside the light workers. Gradio 6 does
+not publish concurrency in /config: the test reads the built app's BlockFunction objects and follows
+each function's closures (and wrappers) to see whether it can reach ``Services``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import threading
+import time
 
 import gradio as gr
 import pytest
+import torch
 
+from components.core import lanes
+from components.core.lanes import WorkerPermits, plan, waiting
 from components.core.services import AppConfig, Services
 from components.ui.shell import LESSONS, build_demo
-from components.ui.widgets import MODEL_GROUP
 
 
 def reaches_services(fn, seen=None) -> bool:
@@ -37,9 +42,8 @@ def reaches_services(fn, seen=None) -> bool:
         return reaches_services(fn.__self__, seen) or reaches_services(fn.__func__, seen)
     if not callable(fn):
         return False
-    for attr in ("__wrapped__", "bertlens_handler"):
-        if reaches_services(getattr(fn, attr, None), seen):
-            return True
+    if reaches_services(getattr(fn, "__wrapped__", None), seen):
+        return True
     closure = getattr(fn, "__closure__", None) or ()
     for cell in closure:
         try:
@@ -51,20 +55,35 @@ def reaches_services(fn, seen=None) -> bool:
     return False
 
 
-def model_events_outside_the_group(demo, limit: int) -> list[str]:
-    return [f"{block_fn.name} (concurrency_id={block_fn.concurrency_id}, limit={block_fn.concurrency_limit})"
-            for block_fn in demo.fns.values()
-            if reaches_services(block_fn.fn)
-            and (block_fn.concurrency_id != MODEL_GROUP or block_fn.concurrency_limit != limit)]
+def model_events_outside_the_lanes(demo, services: Services) -> list[str]:
+    """Events that reach Services but are not in a lane with its limit, or are light without its permits."""
+    budget = services.budget
+    groups = {lane.name: lane.slots for lane in (budget.light, budget.heavy, budget.training)}
+    out = []
+    for block_fn in demo.fns.values():
+        if not reaches_services(block_fn.fn):
+            continue
+        where = f"{block_fn.name} (concurrency_id={block_fn.concurrency_id}, limit={block_fn.concurrency_limit})"
+        if groups.get(block_fn.concurrency_id) != block_fn.concurrency_limit or block_fn.concurrency_limit is None:
+            out.append(where)
+        elif block_fn.concurrency_id == budget.light.name and getattr(block_fn.fn, "lane_permits",
+                                                                      None) is not services.light_permits:
+            out.append(where + " without the light lane's permits")
+    return out
 
 
 @pytest.fixture(scope="module")
-def demo(tiny_en_dir):
-    return build_demo(Services(AppConfig(models=("minilm", str(tiny_en_dir)), warm_up=False, concurrency=3)))
+def services(tiny_en_dir):
+    return Services(AppConfig(models=("minilm", str(tiny_en_dir)), warm_up=False, concurrency=3))
 
 
-def test_every_model_running_event_is_in_the_one_group(demo):
-    assert model_events_outside_the_group(demo, limit=3) == []
+@pytest.fixture(scope="module")
+def demo(services):
+    return build_demo(services)
+
+
+def test_every_model_running_event_is_in_a_lane(demo, services):
+    assert model_events_outside_the_lanes(demo, services) == []
 
 
 def test_the_app_has_model_events_in_every_lesson(demo):
@@ -73,11 +92,28 @@ def test_the_app_has_model_events_in_every_lesson(demo):
     running = [fn for fn in demo.fns.values() if reaches_services(fn.fn)]
     lessons = {fn.fn.__module__.split(".")[1] for fn in running if fn.fn.__module__.endswith(".tab")}
     assert sorted(set(LESSONS) - lessons) == []
-    assert {"predict", "attention", "layer", "tokens", "heads", "evaluate"} <= {fn.api_name for fn in running}
+    assert {"predict", "attention", "layer", "tokens", "heads", "evaluate", "polysemy", "explain"} <= {
+        fn.api_name for fn in running}
 
 
-def test_the_check_sees_an_event_outside_the_group():
-    """Negative control: a model-running event wired without the group is reported."""
+def test_light_views_and_heavy_ones_are_in_their_lanes(demo, services):
+    lane = {fn.api_name: fn.concurrency_id for fn in demo.fns.values() if fn.api_name}
+    light, heavy = services.budget.light.name, services.budget.heavy.name
+    assert {lane[n] for n in ("predict", "tokens", "attention", "attention_bertviz", "fill_mask", "next_sentence",
+                              "masking_recipe", "layer")} == {light}
+    assert {lane[n] for n in ("polysemy", "explain", "explain_compare", "explain_scan", "explain_heads", "heads",
+                              "evaluate", "finetune_changes")} == {heavy}
+    assert lane["train"] == services.budget.training.name
+
+
+def test_the_deep_link_of_a_heavy_tab_runs_in_the_heavy_lane(demo, services):
+    """The shell's hidden trigger runs each tab's link in that tab's lane."""
+    linked = [fn for fn in demo.fns.values() if fn.name == "polysemy_link"]
+    assert [fn.concurrency_id for fn in linked] == [services.budget.heavy.name]
+
+
+def test_the_check_sees_an_event_outside_the_lanes():
+    """Negative control: model-running events wired without a lane, or light without the permits, are reported."""
     services = Services(AppConfig(models=("minilm",), warm_up=False))
 
     def make(services):
@@ -96,8 +132,96 @@ def test_the_check_sees_an_event_outside_the_group():
 
         return run
 
+    light = services.budget.light
     with gr.Blocks() as rogue:
         box = gr.Textbox()
         gr.Button().click(make(services), box, box)
         gr.Button().click(make_indirect(Holder(services)), box, box)
-    assert len(model_events_outside_the_group(rogue, limit=2)) == 2
+        gr.Button().click(make(services), box, box, concurrency_id=light.name, concurrency_limit=light.slots)
+        gr.Button().click(services.light_permits.wrap(make(services)), box, box, concurrency_id=light.name,
+                          concurrency_limit=light.slots)  # the one wired right
+    assert len(model_events_outside_the_lanes(rogue, services)) == 3
+
+
+@pytest.mark.parametrize("cores", [1, 2, 3, 4, 8, 16, 64])
+@pytest.mark.parametrize("concurrency", [1, 2, 3, 4, 8, 32])
+def test_the_lanes_never_run_more_torch_threads_than_cores(cores, concurrency):
+    budget = plan(concurrency, cores=cores)
+    assert budget.torch_threads <= max(cores, 2)  # one worker per lane at least: a single core is shared
+    assert budget.light.workers >= 1 and budget.heavy.workers >= 1 and budget.heavy.slots == budget.heavy.workers
+    assert budget.light.slots > budget.light.workers  # requests may wait inside the light lane for a batch
+
+
+def test_two_cores_get_one_light_and_one_heavy_worker_of_one_thread():
+    budget = plan(2, cores=2)
+    assert (budget.light.workers, budget.heavy.workers, budget.threads, budget.torch_threads) == (1, 1, 1, 2)
+
+
+def test_the_served_app_runs_torch_on_the_planned_threads(tiny_en_dir):
+    from components.ui.serving import launch
+
+    before = torch.get_num_threads()
+    services = Services(AppConfig(models=(str(tiny_en_dir),), default_model=str(tiny_en_dir), warm_up=False,
+                                  concurrency=2, torch_threads=3))
+    torch.set_num_threads(1)
+    demo = launch(services)
+    try:
+        assert torch.get_num_threads() == services.budget.threads == 3
+    finally:
+        demo.close()
+        torch.set_num_threads(before)
+
+
+def _computing_at_once(permits: WorkerPermits, n: int, work) -> int:
+    """Run ``n`` wrapped calls of ``work`` at once; the most that were inside ``work``'s compute at one time."""
+    state = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    def compute():
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.01)
+        with lock:
+            state["now"] -= 1
+
+    threads = [threading.Thread(target=permits.wrap(lambda: work(compute))) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return state["most"]
+
+
+def test_a_light_worker_permit_lets_one_request_compute_at_a_time():
+    assert _computing_at_once(WorkerPermits(lanes.Lane("light", 16, 1)), 8, lambda compute: compute()) == 1
+
+
+def test_without_permits_the_requests_compute_together():
+    # control: the same calls with a permit per request overlap
+    assert _computing_at_once(WorkerPermits(lanes.Lane("light", 16, 8)), 8, lambda compute: compute()) > 1
+
+
+def test_a_request_that_waits_gives_its_permit_back():
+    """One worker: a request waiting (``waiting()``) for another's result does not block that other."""
+    permits = WorkerPermits(lanes.Lane("light", 16, 1))
+    done = threading.Event()
+    order = []
+
+    def waiter():
+        with waiting():
+            assert done.wait(timeout=10)
+        order.append(("waiter", lanes.current() is permits))  # its permit is back once it computes again
+
+    def producer():
+        time.sleep(0.05)
+        order.append("producer")
+        done.set()
+
+    threads = [threading.Thread(target=permits.wrap(f)) for f in (waiter, producer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert order == ["producer", ("waiter", True)]

@@ -118,7 +118,7 @@ def toy_head(tiny_base, data_file, tmp_path_factory):
 @pytest.fixture(scope="module")
 def app(toy_head):
     from components.core.services import AppConfig
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     base = str(toy_head.info["base_model"])
     config = AppConfig(models=(base,), default_model=base, classifier=str(toy_head.directory),

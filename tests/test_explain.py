@@ -113,8 +113,7 @@ def test_gradient_times_input_is_the_gradient_of_the_score_times_the_word_embedd
                                                    torch.zeros_like(ids))[0, 0])), abs=1e-6)
 
 
-def test_the_models_own_modules_are_never_hooked(multi, monkeypatch):
-    """captum hooks the layer it explains; other requests share the model, so only the private tap may be hooked."""
+def _hooked_modules(monkeypatch) -> list:
     hooked = []
     original = torch.nn.Module.register_forward_hook
 
@@ -123,12 +122,30 @@ def test_the_models_own_modules_are_never_hooked(multi, monkeypatch):
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(torch.nn.Module, "register_forward_hook", spy)
+    return hooked
+
+
+def test_the_models_own_modules_are_never_hooked(multi, monkeypatch):
+    """Other requests share the model (Predict may be reading it in another thread): explaining hooks none of it."""
+    hooked = _hooked_modules(monkeypatch)
     for method in METHODS:
         explain(multi, "the river bank was muddy", "joy", method, steps=8)
-    assert hooked, "captum registered no hook at all: the spy is not watching the right call"
     shared = {id(m) for m in multi.model.full.modules()}
     assert not [m for m in hooked if id(m) in shared]
     assert not multi.model.encoder.embeddings.word_embeddings._forward_hooks
+
+
+def test_the_hook_spy_sees_a_layer_method_hook_the_model(multi, monkeypatch):
+    # control: captum's layer methods hook the layer they explain, and the spy above would see it
+    from captum.attr import LayerIntegratedGradients
+
+    hooked = _hooked_modules(monkeypatch)
+    model = multi.model
+    words = model.encoder.embeddings.word_embeddings
+    ids = torch.tensor([[2, 7, 8, 3]])
+    LayerIntegratedGradients(lambda i: model.full(input_ids=i).logits[:, 0], words).attribute(
+        ids, baselines=torch.zeros_like(ids), n_steps=2)
+    assert words in hooked
 
 
 def test_unknown_label_names_every_label(multi):

@@ -65,6 +65,16 @@ def analysis_probs(classifier, analysis):
     return 1 / (1 + np.exp(-analysis.logits.astype(np.float64)))
 
 
+def test_no_head_off_reads_the_texts_own_pass_without_a_forward(classifiers, monkeypatch):
+    classifier = classifiers["bert"]
+    analysis = analyze(classifier.model, TEXT, max_length=classifier.max_length)
+    with_one_off = ablate(classifier, analysis, ((0, 0),))
+    monkeypatch.setattr(type(classifier.model), "run", lambda *a, **k: pytest.fail("a forward for nothing"))
+    result = ablate(classifier, analysis, ())
+    np.testing.assert_allclose(result.before, with_one_off.before, atol=1e-6)  # what the two-row pass said
+    np.testing.assert_array_equal(result.after, result.before)
+
+
 @pytest.mark.parametrize("arch", ARCHS)
 def test_mean_ablation_equals_zeroed_columns_plus_the_heads_mean_through_them(classifiers, arch):
     classifier = classifiers[arch]

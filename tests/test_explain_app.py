@@ -13,8 +13,8 @@ from gradio_client.exceptions import AppError
 
 from components.cli import main
 from components.core.messages import Msg
+from components.ui.serving import serve
 from tests.browser import assert_clean, open_context, open_teacher_note, screenshot, watch_page
-from tests.serving import serve
 from tests.tiny import HOSTILE, REFUSED, assert_readable, shows
 
 TIMEOUT = 120_000

@@ -10,7 +10,6 @@ import time
 import pytest
 
 from components.core.messages import Msg, t
-from components.ui.widgets import MODEL_GROUP
 from tests.tiny import shows, trainer_of
 
 pytestmark = pytest.mark.slow
@@ -41,11 +40,11 @@ def labels_of(prediction) -> set[str]:
     return {c["label"] for c in prediction[2]["confidences"]}
 
 
-def test_training_has_its_own_queue_of_one_and_the_comparison_shares_the_model_group(live_app):
+def test_training_has_its_own_queue_of_one_and_the_comparison_is_in_the_heavy_lane(live_app):
     fns = {f.api_name: f for f in live_app.fns.values()}
     assert fns["train"].concurrency_id == "training" and fns["train"].concurrency_limit == 1
-    assert fns["finetune_changes"].concurrency_id == MODEL_GROUP
-    assert fns["cancel_training"].concurrency_id != MODEL_GROUP
+    assert fns["finetune_changes"].concurrency_id == "heavy"
+    assert fns["cancel_training"].concurrency_id not in {"light", "heavy", "training"}
 
 
 def test_a_live_run_streams_and_becomes_this_sessions_classifier_only(live_app):

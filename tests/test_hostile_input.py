@@ -23,7 +23,7 @@ from components.core.messages import Msg
 from components.core.text import MAX_CHARS
 from components.polysemy.sentences import MAX_SENTENCES, MAX_TARGET
 from components.polysemy.static_vectors import read_vectors
-from tests.serving import serve
+from components.ui.serving import serve
 from tests.tiny import HOSTILE, LONG, REFUSED, assert_readable, raises_key, shows
 
 
@@ -133,6 +133,11 @@ def test_attention_sentence_b(client, tiny_zh_dir, name):
                      api_name="/attention")
     if name != "whitespace":
         expect(result, name)
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_attention_bertviz_sentence_a(client, tiny_en_dir, name):
+    expect(outcome(client, HOSTILE[name], "", str(tiny_en_dir), 1, api_name="/attention_bertviz"), name)
 
 
 # --- /polysemy -------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The house's rules, checked on the source: no import cycle in components/, the optimiser stepped
-in one module only, and tests and benchmarks apart (each may import the package, never the other)."""
+in one module only, and tests and benchmarks apart (each may import the package, never the other;
+both serve the app through ``components/ui/serving.py``)."""
 
 from __future__ import annotations
 
@@ -88,6 +89,40 @@ def test_the_step_check_sees_an_optimiser_step(tmp_path):
     source = tmp_path / "loop.py"
     source.write_text("def fit(opt):\n    opt.zero_grad()\n    self.optimizer.step()\n", encoding="utf-8")
     assert optimizer_steps(source) == 1
+
+
+def crossings(folder: Path, other: Path) -> list[str]:
+    """``file: module`` for every import in ``folder``'s Python files of a module of ``other``: the package
+    (``tests.serving``) or one of its files by its bare name (what a ``sys.path`` line makes importable)."""
+    names = {other.name} | {p.stem for p in other.glob("*.py")} - {"__init__", "__main__"}
+    found = []
+    for path in folder.rglob("*.py"):
+        modules = {m for m in imports(path) if m.split(".")[0] in names}
+        found += [f"{path.relative_to(folder.parent)}: {m}" for m in modules
+                  if m.rpartition(".")[0] not in modules]  # "tests.serving", not also "tests.serving.launch"
+    return sorted(found)
+
+
+def test_no_benchmark_imports_a_test_module():
+    assert crossings(REPO / "benchmarks", REPO / "tests") == []
+
+
+def test_no_test_imports_a_benchmark():
+    assert crossings(REPO / "tests", REPO / "benchmarks") == []
+
+
+def test_the_apart_check_sees_imports_both_ways(tmp_path):
+    # control: a benchmark reaching a test fixture (even lazily) and a test reaching a benchmark, both found
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "tests" / "serving.py").write_text("", encoding="utf-8")
+    (tmp_path / "tests" / "test_x.py").write_text("import benchmarks.load_test\n", encoding="utf-8")
+    (tmp_path / "benchmarks" / "load_test.py").write_text(
+        "def main():\n    from tests.serving import launch\n    from serving import serve\n", encoding="utf-8")
+    assert crossings(tmp_path / "benchmarks", tmp_path / "tests") == [
+        "benchmarks/load_test.py: serving", "benchmarks/load_test.py: tests.serving"]
+    assert crossings(tmp_path / "tests", tmp_path / "benchmarks") == [
+        "tests/test_x.py: benchmarks.load_test"]
 
 
 MODEL_ACCESS = {"analyze", "load_model"}

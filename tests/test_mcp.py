@@ -15,7 +15,7 @@ LESSON_TOOLS = {"predict", "explain", "attention", "layer", "tokens", "polysemy"
 @pytest.fixture(scope="module")
 def mcp_server(tiny_en_dir):
     from components.core.services import AppConfig
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     config = AppConfig(models=("minilm", str(tiny_en_dir)), default_model="minilm", warm_up=False)
     with serve(config, mcp=True) as demo:

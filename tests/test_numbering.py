@@ -76,11 +76,9 @@ def test_a_link_to_a_layer_the_model_lacks_opens_the_nearest_with_a_notice(tiny_
 @pytest.mark.minilm
 def test_the_attention_endpoint_numbers_from_1_and_clamps_with_a_notice(client):
     text = "The cat sat on the mat."
-    _figure, note, _html = client.predict(text, "", "minilm", 6, 12, "head", False, False,
-                                          api_name="/attention")
+    _figure, note = client.predict(text, "", "minilm", 6, 12, "head", False, False, api_name="/attention")
     assert shows(Msg("attn_note_head", layer=6, head=12), note) and not shows("num_clamped", note)
-    _figure, note, _html = client.predict(text, "", "minilm", 9, 13, "head", False, False,
-                                          api_name="/attention")
+    _figure, note = client.predict(text, "", "minilm", 9, 13, "head", False, False, api_name="/attention")
     assert shows(Msg("attn_note_head", layer=6, head=12), note)
     for what, asked, shown, last in (("num_what_layer", "9", 6, 6), ("num_what_head", "13", 12, 12)):
         expected = Msg("num_clamped", what=Msg(what), asked=asked, model="minilm", first=1, last=last, shown=shown)

@@ -1,5 +1,5 @@
-"""/polysemy through gradio_client, as a class would script it, and the tab's wiring: the model
-concurrency group, deep links, the exports, both languages."""
+"""/polysemy through gradio_client, as a class would script it, and the tab's wiring: the heavy
+lane, deep links, the exports, both languages."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from gradio_client.exceptions import AppError
 
+from components.core.lanes import plan
 from components.core.messages import Msg
 from components.core.services import AppConfig, Services
 from components.polysemy.sets import builtin_sets
 from components.polysemy.tab import link_endpoint, polysemy_endpoint
 from components.ui.shell import read_link
-from components.ui.widgets import MODEL_GROUP
 from tests.tiny import shows
 
 BANK = builtin_sets()["bank"]
@@ -115,12 +115,13 @@ def test_a_sense_with_one_sentence_gets_its_maps_and_a_message_instead_of_nan(cl
     assert len(figure(matrix)["data"][0]["z"]) == 3 and not figure(curve)["data"]
 
 
-def test_every_polysemy_event_that_may_run_a_model_is_in_the_model_group(app_server):
+def test_every_polysemy_event_that_may_fit_a_map_is_in_the_heavy_lane(app_server):
     names = {"polysemy", "polysemy_link"}
     events = [fn for fn in app_server.fns.values() if getattr(fn.fn, "__name__", "") in names]
     assert len(events) >= 4  # run, target submit, layer release, the deep link
+    heavy = plan(4).heavy  # the app_server fixture's --concurrency
     for event in events:
-        assert event.concurrency_id == MODEL_GROUP and event.concurrency_limit == 4
+        assert event.concurrency_id == heavy.name and event.concurrency_limit == heavy.slots
 
 
 def test_read_link_fills_the_polysemy_controls(tiny_en_dir):

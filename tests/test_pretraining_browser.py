@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def minilm_app(empty_hf_cache):
     from components.core.services import AppConfig
-    from tests.serving import serve
+    from components.ui.serving import serve
 
     with serve(AppConfig(models=("minilm",), default_model="minilm", warm_up=False, concurrency=2)) as demo:
         yield demo

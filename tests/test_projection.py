@@ -187,3 +187,33 @@ def test_a_umap_fit_leaves_torchs_thread_budget_alone():
         assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("cold", [True, False])
+def test_a_cold_cache_is_compiled_in_a_child_process_before_the_server_loads_it(monkeypatch, cold):
+    """The server's background warm-up compiles in a child (own memory, own interpreter) only when needed."""
+    calls = []
+    monkeypatch.setattr(numba_cache, "compiled", lambda: not cold)
+    monkeypatch.setattr(projection.subprocess, "run",
+                        lambda command, **kw: calls.append(("child", command[-1])) or
+                        subprocess.CompletedProcess(command, 0, "", ""))
+    monkeypatch.setattr(projection, "warm_up", lambda: calls.append(("here", None)))
+    projection._warm_in_background()
+    assert calls == ([("child", projection.COMPILE)] if cold else []) + [("here", None)]
+
+
+def test_polysemys_first_request_waits_for_the_warm_up_and_says_so(monkeypatch, tiny_en_dir):
+    from components.core.messages import t
+    from components.core.services import AppConfig, Services
+    from components.polysemy.tab import polysemy_endpoint
+
+    services = Services(AppConfig(models=(str(tiny_en_dir),), default_model=str(tiny_en_dir), warm_up=False))
+    run = polysemy_endpoint(services)
+    text = "money | I paid the bank.\nmoney | The bank gave a loan.\nriver | We sat on the river bank."
+    for warming in (True, False):  # False: the control, a warm app says nothing of it
+        notes, waited = [], []
+        monkeypatch.setattr(projection, "warming", lambda w=warming: w)
+        monkeypatch.setattr(projection, "wait_warm", lambda seen=waited: seen.append(True))
+        run("bank", text, "bank", "", "base", 1, str(tiny_en_dir), "zh",
+            progress=lambda _fraction, desc=None, seen=notes: seen.append(desc))
+        assert (t("poly_warming", "zh") in notes) == warming and bool(waited) == warming

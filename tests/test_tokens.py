@@ -35,3 +35,28 @@ def test_segment_embedding_differs_between_a_and_b(tiny_en):
 def test_unknown_tokens_are_marked(tiny_en):
     table = token_table(tiny_en, analyze(tiny_en, "the 苹果"))
     assert [r.kind for r in table.rows if r.token == "[UNK]"] == ["unknown", "unknown"]
+
+
+def test_another_requests_forward_while_the_hooks_are_on_is_not_caught(tiny_en, monkeypatch):
+    """The model is shared: a forward of another length, from another thread, runs while the Tokens tab's
+    hooks are on (another lane's request on the same model); the table is still this text's."""
+    import threading
+
+    import torch
+
+    analysis = analyze(tiny_en, "the bank raised interest rates")
+    other = torch.as_tensor(analyze(tiny_en, "we sat on the river bank and watched the fish").input_ids)[None]
+    norm = tiny_en.encoder.embeddings.LayerNorm
+    original, me, ran = norm.forward, threading.get_ident(), []
+
+    def forward(x):  # inside this thread's embedding pass, once its parts are caught: another request's pass
+        if threading.get_ident() == me and not ran:
+            thread = threading.Thread(target=lambda: ran.append(tiny_en.encoder.embeddings(input_ids=other).shape[1]))
+            thread.start()
+            thread.join()
+        return original(x)
+
+    monkeypatch.setattr(norm, "forward", forward)
+    table = token_table(tiny_en, analysis)
+    assert ran == [other.shape[1]] and other.shape[1] != analysis.n_tokens  # it ran while the hooks were on
+    assert len(table.rows) == analysis.n_tokens and table.matches_model

@@ -246,8 +246,9 @@ def make_tiny_classifier(folder: Path, arch: str = "bert", *, labels: Sequence[s
 
 def trainer_of(demo):
     """The server's LiveTrainer, reached through the /train event's function."""
-    fn = next(f for f in demo.fns.values() if f.api_name == "train")
-    return fn.fn.trainer
+    from components.ui.serving import endpoint
+
+    return endpoint(demo, "train").trainer
 
 
 # --- toy data ---------------------------------------------------------------------------------------------------

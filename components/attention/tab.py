@@ -1,10 +1,13 @@
 """The Attention tab: heatmaps of one head, the head mean, all heads and rollout, plus bertviz.
 
-Design decision: the Run button is the one API endpoint (``/attention``) and returns the
-figure, the note and the bertviz document; moving a slider, switching the view or hiding
-tokens only redraws the figure from the cached ``Analysis``, so a class exploring layers never
-waits for the model nor re-downloads the bertviz page. The bertviz views download as one
-standalone HTML file, built in the browser from the document it already holds.
+Design decision: the Run button (``/attention``) returns the figure and the note; moving a
+slider, switching the view or hiding tokens only redraws the figure from the cached
+``Analysis``, so a class exploring layers never waits for the model. The bertviz document (as
+costly to build as the forward itself: every weight quantised, deflated and escaped into an
+``srcdoc``) is built only while its accordion is open (``/attention_bertviz``: when it is
+opened, and after a Run while it stays open), never for the many students who do not look at
+it. The bertviz views download as one standalone HTML file, built in the browser from the
+document it already holds.
 
 Compare mode (off by default) reads a second sentence on its own — a minimal pair, which is not
 sentence B: sentence B makes a pair BERT reads together in one input, with segment ids — and shows
@@ -19,7 +22,7 @@ import gradio as gr
 import plotly.graph_objects as go
 
 from components.attention.compute import VIEW_LABEL_KEYS, VIEWS
-from components.attention.view import DEFAULT_HEAD, DEFAULT_LAYER, attention_outputs, compare_outputs, render_view
+from components.attention.view import DEFAULT_HEAD, DEFAULT_LAYER, bertviz_view, compare_outputs, render_view
 from components.core.messages import UserError
 from components.core.minimal_pairs import pairs_for
 from components.core.services import Services
@@ -92,12 +95,31 @@ def redraw_compare_endpoint(services: Services):
 def attention_endpoint(services: Services):
     @user_errors
     def attention(text: str, text_pair: str, model_name: str, layer: float, head: float, view: str,
-                  hide_special: bool, hide_punct: bool, lang: str = "en") -> tuple[go.Figure, str, str]:
+                  hide_special: bool, hide_punct: bool, lang: str = "en") -> tuple[go.Figure, str]:
         analysis = services.analysis(model_name, text, text_pair or None)
         show_warnings(analysis.warnings(), lang)
-        return attention_outputs(analysis, layer, head, view, hide_special, hide_punct, lang)
+        return render_view(analysis, layer, head, view, hide_special, hide_punct, lang)
 
     return attention
+
+
+def bertviz_endpoint(services: Services):
+    @user_errors
+    def attention_bertviz(text: str, text_pair: str, model_name: str, layer: float, lang: str = "en") -> str:
+        analysis = services.analysis(model_name, text, text_pair or None)
+        return bertviz_view(analysis, layer, lang)
+
+    return attention_bertviz
+
+
+def bertviz_if_open(services: Services):
+    """After a Run: the bertviz views again while their accordion is open, else nothing is sent."""
+    build = bertviz_endpoint(services)
+
+    def refresh_bertviz(is_open: bool, text: str, text_pair: str, model_name: str, layer: float, lang: str = "en"):
+        return build(text, text_pair, model_name, layer, lang) if is_open and (text or "").strip() else gr.skip()
+
+    return refresh_bertviz
 
 
 def redraw_endpoint(services: Services):
@@ -136,26 +158,34 @@ def build(ctx: TabContext) -> TabHandle:
         gr.Markdown(i18n("attn_cmp_section"))
         compare_note = gr.Markdown(elem_id="attention-compare-note")
         compare_plot = gr.Plot(label=i18n("attn_cmp_plot"), elem_id="attention-compare-plot")
-    bertviz = gr.HTML(label=i18n("attn_bertviz"), elem_id="attention-bertviz")
-    download = gr.Button(i18n("attn_download_html"), size="sm", elem_classes=["bl-download"],
-                         elem_id="bertviz-download")
+    with gr.Accordion(i18n("attn_bertviz"), open=False, elem_id="attention-bertviz-box") as bertviz_box:
+        bertviz = gr.HTML(elem_id="attention-bertviz")
+        download = gr.Button(i18n("attn_download_html"), size="sm", elem_classes=["bl-download"],
+                             elem_id="bertviz-download")
+    bertviz_open = gr.State(False)
     examples(ctx.readable(EXAMPLES), [text, pair], i18n, headers=PAIR_HEADERS)
     pair_examples(ctx.readable(pairs_for("en", "zh")), text, second, on, i18n, "attention-pairs", clear=[pair])
     on.change(lambda shown: gr.update(visible=bool(shown)), on, compared, queue=False, api_name=False,
               show_progress="hidden")
     inputs = [text, pair, ctx.model, layer, head, view, hide_special, hide_punct, ctx.lang]
     compare_inputs = [text, pair, second, ctx.model, layer, head, view, hide_special, hide_punct, ctx.lang]
-    outputs, compare_outs = [plot, note, bertviz], [compare_plot, compare_note]
+    outputs, compare_outs = [plot, note], [compare_plot, compare_note]
     fn, run_compare = attention_endpoint(ctx.services), attention_compare_endpoint(ctx.services)
     redraw, redraw_compare = redraw_endpoint(ctx.services), redraw_compare_endpoint(ctx.services)
+    bertviz_inputs = [text, pair, ctx.model, layer, ctx.lang]
+    opened = bertviz_box.expand(lambda: True, None, bertviz_open, api_name=False, show_progress="hidden")
+    ctx.light(opened.then, bertviz_endpoint(ctx.services), bertviz_inputs, bertviz, api_name="attention_bertviz")
+    bertviz_box.collapse(lambda: False, None, bertviz_open, api_name=False, show_progress="hidden")
+    refresh = bertviz_if_open(ctx.services)
 
     def wire(trigger, run_fn, run_outputs, compare_fn, **kwargs):
-        run_then_compare(ctx, trigger, run_fn, inputs, run_outputs, compare_fn, compare_inputs, compare_outs, on,
-                         **kwargs)
+        return run_then_compare(ctx, trigger, run_fn, inputs, run_outputs, compare_fn, compare_inputs, compare_outs,
+                                on, **kwargs)
 
-    wire(run.click, fn, outputs, run_compare, api_name="attention")
-    wire(text.submit, fn, outputs, run_compare, api_name=False)
-    wire(second.submit, fn, outputs, run_compare, api_name=False, compare_api_name="attention_compare")
+    for trigger, name, more in ((run.click, "attention", {}), (text.submit, False, {}),
+                                (second.submit, False, {"compare_api_name": "attention_compare"})):
+        ran = wire(trigger, fn, outputs, run_compare, api_name=name, **more)
+        ctx.light(ran.success, refresh, [bertviz_open, *bertviz_inputs], bertviz, api_name=False)
     for control in (layer, head):
         wire(control.release, redraw, [plot, note], redraw_compare, api_name=False)
     for control in (view, hide_special, hide_punct):

@@ -18,7 +18,7 @@ from components.core.analysis import Analysis
 from components.core.messages import render, t
 from components.core.numbering import Clamped, clamp
 
-__all__ = ["DEFAULT_HEAD", "DEFAULT_LAYER", "attention_outputs", "bertviz_document", "compare_outputs", "render_view"]
+__all__ = ["DEFAULT_HEAD", "DEFAULT_LAYER", "bertviz_view", "compare_outputs", "render_view"]
 
 DEFAULT_LAYER, DEFAULT_HEAD = 3, 1  # numbered from 1, as the sliders show them
 
@@ -49,17 +49,10 @@ def render_view(analysis: Analysis, layer: float | None, head: float | None, vie
     return attention_figure(shown, title, lang, analysis.text), note
 
 
-def bertviz_document(analysis: Analysis, layer: float | None, lang: str) -> str:
+def bertviz_view(analysis: Analysis, layer: float | None, lang: str) -> str:
     """The bertviz views of a cached analysis, opened at the slider's layer (brought into range)."""
     layer_c, _ = _clamp(analysis, layer, DEFAULT_HEAD)
     return bertviz_html(shape_payload(analysis.attentions, analysis.tokens, analysis.segment_ids, layer_c.index), lang)
-
-
-def attention_outputs(analysis: Analysis, layer: float | None, head: float | None, view: str, hide_special: bool,
-                      hide_punct: bool, lang: str) -> tuple[go.Figure, str, str]:
-    """(figure, note, bertviz document) for a run: the view, and bertviz opened at the same layer."""
-    return (*render_view(analysis, layer, head, view, hide_special, hide_punct, lang),
-            bertviz_document(analysis, layer, lang))
 
 
 def compare_outputs(first: Analysis, second: Analysis, layer: float | None, head: float | None, view: str,

@@ -1,11 +1,13 @@
 """``python app.py [serve]``: warm the models, then serve the app.
 
-Design decision: warm before listening. The default model, the classifier and UMAP's compiled
-kernels (cached on disk after the first start) are loaded before the port opens, so the first
-student's first request is as fast as any other and "ready" means ready. Every request that runs
-a model shares one concurrency group of ``--concurrency`` slots, each slot running torch on
-``cores / concurrency`` threads: oversubscribed threads made one short forward pass 100x slower
-under load on 2 cores.
+Design decision: warm before listening, for the light lessons. The default model, the classifier
+and plotly's figure code are loaded before the port opens, so the first student's first request is
+as fast as any other and "ready" means ready; UMAP (Polysemy, a heavy lesson) is warmed in the
+background once the port is open (its kernels compiled in a child process the first time:
+``components/polysemy/projection.py``), and Polysemy's first request waits for it with a note. Every request that runs
+a model is in a lane (``components/core/lanes.py``): ``--concurrency`` workers in all, half light and
+half heavy, each running torch on ``cores / concurrency`` threads: oversubscribed threads made one
+short forward pass 100x slower under load on 2 cores.
 """
 
 from __future__ import annotations
@@ -18,26 +20,20 @@ import time
 log = logging.getLogger("bertlens")
 
 
-def configure_queue(demo, max_size: int):
-    """Up to ``max_size`` requests wait in line and see their place in the queue instead of timing out;
-    how many compute at once is set per concurrency group by the tabs (``--concurrency``)."""
-    return demo.queue(default_concurrency_limit=None, max_size=max_size)
-
-
 def warm_up(services) -> None:
-    """Load the default model and the classifier, and compile UMAP, before the port opens."""
+    """Load the default model and the classifier, and plotly's figure code, before the port opens."""
     from components.core.classifier import predict_texts
-    from components.polysemy.projection import warm_up as warm_projection
 
     started = time.perf_counter()
     for what, step in (("model", lambda: services.analysis(None, "Warming up BERT Lens.")),
                        ("classifier", lambda: predict_texts(services.classifier(), ["Warming up BERT Lens."])),
-                       ("figures", warm_figures), ("UMAP", warm_projection)):
+                       ("figures", warm_figures)):
         try:
             step()
         except ValueError as exc:
             log.warning("warm-up: %s not available: %s", what, exc)
-    log.warning("BERT Lens ready (models loaded, UMAP compiled) in %.1fs", time.perf_counter() - started)
+    log.warning("BERT Lens ready (light lessons warm) in %.1fs; UMAP is prepared in the background",
+                time.perf_counter() - started)
 
 
 def warm_figures() -> None:
@@ -52,24 +48,29 @@ def warm_figures() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from components.core.lanes import apply
     from components.core.models import PRESETS
     from components.core.services import AppConfig, Services
+    from components.polysemy.projection import start_warm_up
+    from components.ui.serving import configure_queue
     from components.ui.shell import build_demo, launch_options
 
     models = tuple(dict.fromkeys([args.default_model, *PRESETS, *args.model]))
     config = AppConfig(models=models, default_model=args.default_model, classifier=args.classifier,
                        glove=args.glove, warm_up=not args.no_warm_up, concurrency=args.concurrency,
-                       live_training=not args.no_live_training)
+                       torch_threads=args.torch_threads, live_training=not args.no_live_training)
     services = Services(config)
-    import torch
-
-    torch.set_num_threads(args.torch_threads or max(1, (os.cpu_count() or 1) // max(1, args.concurrency)))
+    apply(services.budget)
     demo = configure_queue(build_demo(services), args.max_queue)
     if config.warm_up:
         warm_up(services)
     from components.ui.mcp import mcp_enabled
 
-    demo.launch(server_name=args.host, server_port=args.port, **launch_options(demo, mcp=mcp_enabled(args.mcp)))
+    demo.launch(server_name=args.host, server_port=args.port, prevent_thread_lock=True,
+                **launch_options(demo, mcp=mcp_enabled(args.mcp)))
+    if config.warm_up:
+        start_warm_up()  # UMAP, once the port is open
+    demo.block_thread()
     return 0
 
 
@@ -86,10 +87,10 @@ def register(sub) -> None:
     serve.add_argument("--glove", default=None, help="GloVe/word2vec file for the Polysemy tab")
     serve.add_argument("--no-warm-up", action="store_true", help="do not load models before serving")
     serve.add_argument("--concurrency", type=int, default=2,
-                       help="model-running requests computed at once, all tabs together (default 2)")
+                       help="workers computing at once, half for light views and half for heavy ones (default 2)")
     serve.add_argument("--max-queue", type=int, default=100, help="requests allowed to wait (default 100)")
     serve.add_argument("--torch-threads", type=int, default=0,
-                       help="threads per request (default: CPU cores / concurrency)")
+                       help="torch threads per worker (default: CPU cores / concurrency)")
     serve.add_argument("--no-live-training", action="store_true",
                        help="the Fine-tuning tab explains instead of training (for public Spaces)")
     serve.add_argument("--mcp", action="store_true",

@@ -6,7 +6,9 @@ again, and thirty students pressing the same example cause one forward pass. A v
 only the logits (Predict) asks for ``detail="logits"``: the model runs without collecting
 attentions and hidden states, and a full analysis already in the cache serves it too. A view that
 runs its own forward on altered ids (Pre-training masks pieces) asks for ``detail="tokens"``: the
-same tokenization, checks and warnings, without running the model at all.
+same tokenization, checks and warnings, without running the model at all. Requests that arrive
+together for the same model share one padded forward (``components/core/batching.py``): each is
+tokenized and checked in its own thread, and its rows are cut out of the batch to its own tokens.
 
 Token/character alignment (``char_span_to_tokens``) and span pooling (``pool_span``) live here
 and nowhere else. Segments come from the tokenizer's ``sequence_ids`` (sentence A = 0, B = 1),
@@ -21,13 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from components.core.batching import Batcher
 from components.core.cache import Cache
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
 from components.core.text import MAX_CHARS, clean_text, normalize_text
 
-__all__ = ["MAX_CHARS", "Analysis", "analyze", "char_span_to_tokens", "clean_text", "is_chinese", "normalize_text",
-           "pool_span", "require_language"]
+__all__ = ["MAX_CHARS", "Analysis", "analyze", "analyze_many", "char_span_to_tokens", "clean_text",
+           "forwards_by_batch_size", "is_chinese", "normalize_text", "pool_span", "require_language"]
 
 
 DETAILS = ("full", "logits", "tokens")
@@ -128,7 +131,21 @@ def analyze(model: LoadedModel, text: str, text_pair: str | None = None, *, max_
     return _analyses.get_or_compute((*key, detail), lambda: _run(model, text, text_pair, limit, detail))
 
 
-def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detail: str) -> Analysis:
+@dataclass(frozen=True, eq=False)
+class _Prepared:
+    """One text tokenized and checked, before the model runs (what a request does in its own thread)."""
+
+    text: str
+    text_pair: str | None
+    enc: object  # the tokenizer's BatchEncoding (offsets, word ids)
+    ids: list[int]
+    special: np.ndarray
+    segments: np.ndarray
+    full_len: int
+    limit: int
+
+
+def _prepare(model: LoadedModel, text: str, text_pair: str | None, limit: int) -> _Prepared:
     tok = model.tokenizer
     full_len = len(tok(text, text_pair, add_special_tokens=True)["input_ids"])
     enc = tok(text, text_pair, truncation="longest_first" if full_len > limit else False, max_length=limit,
@@ -148,26 +165,93 @@ def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detai
             continue
         if not any(b > a for (a, b), s, sp in zip(enc["offset_mapping"], segments, special) if s == segment):
             raise UserError("analysis_nothing_to_read", what=Msg(what))
-    input_ids = torch.tensor([ids])
-    mask = torch.ones_like(input_ids)
-    full = detail == "full"
-    logits = attentions = hidden = None
-    if detail != "tokens":
-        with torch.inference_mode():
-            logits, attentions, hidden = model.run(input_ids, mask, torch.from_numpy(segments)[None],
-                                                   attentions=full, hidden=full)
-    attentions = torch.stack(attentions)[:, 0].float().numpy() if full else None
-    hidden = torch.stack(hidden)[:, 0].float().numpy() if full else None
-    logits = logits[0].float().numpy() if logits is not None else None
-    unknown = np.array(ids) == tok.unk_token_id
-    for arr in (attentions, hidden, special, segments, logits, unknown):
+    return _Prepared(text, text_pair, enc, ids, special, segments, full_len, limit)
+
+
+def _forward(key: tuple[str, str], items: list[tuple[LoadedModel, _Prepared]]) -> list[tuple]:
+    """One padded forward of every item (same model): per item (logits, attentions, hidden states), each cut
+    to the item's own tokens. Padding is masked out, so each equals the item's forward alone (to float error)."""
+    model, full = items[0][0], key[1] == "full"
+    width = max(len(p.ids) for _, p in items)
+    pad = model.tokenizer.pad_token_id
+    ids = torch.full((len(items), width), 0 if pad is None else int(pad), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    segments = torch.zeros_like(ids)
+    for row, (_, p) in enumerate(items):
+        ids[row, :len(p.ids)] = torch.tensor(p.ids)
+        mask[row, :len(p.ids)] = 1
+        segments[row, :len(p.ids)] = torch.from_numpy(p.segments)
+    with torch.inference_mode():
+        logits, attentions, hidden = model.run(ids, mask, segments, attentions=full, hidden=full)
+    out = []
+    for row, (_, p) in enumerate(items):
+        n = len(p.ids)
+        out.append((logits[row].float().numpy().copy() if logits is not None else None,
+                    torch.stack([a[row, :, :n, :n] for a in attentions]).float().numpy() if full else None,
+                    torch.stack([h[row, :n] for h in hidden]).float().numpy() if full else None))
+    return out
+
+
+def _admit(items: list[tuple[LoadedModel, _Prepared]], item: tuple[LoadedModel, _Prepared]) -> bool:
+    """A batch stays within MAX_ROWS rows and MAX_AREA padded token pairs (attention grows with T²)."""
+    width = max(len(item[1].ids), *(len(p.ids) for _, p in items))
+    return len(items) < MAX_ROWS and (len(items) + 1) * width * width <= MAX_AREA
+
+
+MAX_ROWS = 32
+MAX_AREA = 512 * 512  # a batch never pads to more attention cells than one 512-token input has
+_batches: Batcher[tuple[LoadedModel, _Prepared], tuple] = Batcher(_forward, _admit)
+
+
+def forwards_by_batch_size() -> dict[int, int]:
+    """{rows: how many forwards ran with that many requests in them} since the process started."""
+    return dict(sorted(_batches.sizes.items()))
+
+
+def _run(model: LoadedModel, text: str, text_pair: str | None, limit: int, detail: str) -> Analysis:
+    """Tokenize and check here; the forward is shared with concurrent requests on the same model."""
+    p = _prepare(model, text, text_pair, limit)
+    outputs = _batches.submit((model.name, detail), (model, p)) if detail != "tokens" else (None, None, None)
+    return _assemble(model, p, outputs, detail)
+
+
+def analyze_many(model: LoadedModel, texts: list[str]) -> list[Analysis]:
+    """``analyze`` (full detail) of many single texts on one model: the ones not cached run as padded batches
+    (Polysemy's sentences and anchor words: one forward instead of twenty). Not single flight: a text another
+    request computes at the same moment is computed twice, to the same result."""
+    found: dict[str, Analysis] = {}
+    missing: list[tuple[str, tuple, _Prepared]] = []
+    for text in dict.fromkeys(texts):
+        clean = clean_text(text)
+        require_language(model, clean)
+        key = (model.name, clean, None, model.max_length, "full")
+        cached = _analyses.get(key)
+        if cached is not None:
+            found[text] = cached
+        else:
+            missing.append((text, key, _prepare(model, clean, None, model.max_length)))
+    while missing:
+        batch = [missing.pop(0)]
+        while missing and _admit([(model, p) for *_, p in batch], (model, missing[0][2])):
+            batch.append(missing.pop(0))
+        for (text, key, p), outputs in zip(batch, _forward((model.name, "full"), [(model, p) for *_, p in batch])):
+            found[text] = _analyses.put(key, _assemble(model, p, outputs, "full"))
+    return [found[text] for text in texts]
+
+
+def _assemble(model: LoadedModel, p: _Prepared, outputs: tuple, detail: str) -> Analysis:
+    logits, attentions, hidden = outputs
+    text, text_pair, limit = p.text, p.text_pair, p.limit
+    tok = model.tokenizer
+    unknown = np.array(p.ids) == tok.unk_token_id
+    for arr in (attentions, hidden, p.special, p.segments, logits, unknown):
         if arr is not None:
             arr.setflags(write=False)
     return Analysis(
-        model_name=model.name, text=text, text_pair=text_pair, tokens=tuple(tok.convert_ids_to_tokens(ids)),
-        input_ids=np.array(ids, dtype=np.int64), offsets=tuple((int(a), int(b)) for a, b in enc["offset_mapping"]),
-        word_ids=tuple(enc.word_ids()), special=special, segment_ids=segments, attentions=attentions,
-        hidden_states=hidden, logits=logits, truncated=full_len > limit, n_tokens_full=full_len, unknown=unknown,
+        model_name=model.name, text=text, text_pair=text_pair, tokens=tuple(tok.convert_ids_to_tokens(p.ids)),
+        input_ids=np.array(p.ids, dtype=np.int64), offsets=tuple((int(a), int(b)) for a, b in p.enc["offset_mapping"]),
+        word_ids=tuple(p.enc.word_ids()), special=p.special, segment_ids=p.segments, attentions=attentions,
+        hidden_states=hidden, logits=logits, truncated=p.full_len > limit, n_tokens_full=p.full_len, unknown=unknown,
         detail=detail,
     )
 

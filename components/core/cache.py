@@ -20,6 +20,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from components.core.lanes import waiting
+
 __all__ = ["Cache", "CacheStats", "clear_all"]
 
 V = TypeVar("V")
@@ -95,7 +97,8 @@ class Cache(Generic[V]):
             else:
                 self.stats.waits += 1
         if not owner:
-            flight.done.wait()
+            with waiting():  # a light request gives its worker permit back while another computes for it
+                flight.done.wait()
             if flight.error is not None:
                 raise flight.error
             return flight.value  # type: ignore[return-value]

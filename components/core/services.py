@@ -3,7 +3,8 @@
 Design decision: the tabs receive a ``Services`` instance instead of reading module globals, so
 a test can build the whole app around tiny models and two apps with different configurations
 can live in one process. Every event that may run a model goes through this object, which is
-how the UI shell finds the events that belong to the one model concurrency group.
+how the UI shell finds the events that belong in a lane; the lanes themselves (their slots,
+workers and torch threads: ``components/core/lanes.py``) are planned here from the configuration.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from components.core.analysis import Analysis, analyze
+from components.core.lanes import WorkerPermits, plan
 from components.core.messages import Msg, UserError, render
 from components.core.models import (
     DEFAULT_MODEL,
@@ -47,7 +49,8 @@ class AppConfig:
     classifier: str | None = None  # None: the shipped classifier under assets/
     glove: str | None = None  # a GloVe/word2vec file; None: the default source
     warm_up: bool = True
-    concurrency: int = 2  # model-running events computed at once, all tabs together
+    concurrency: int = 2  # workers computing at once, both lanes together (half light, half heavy)
+    torch_threads: int = 0  # torch threads per worker; 0: the cores shared out among the workers
     live_training: bool = True  # the Fine-tuning tab's Train button (off on public Spaces)
 
 
@@ -59,6 +62,8 @@ class Services:
         if config.default_model not in config.models:
             config = replace(config, models=(config.default_model, *config.models))
         self.config = config
+        self.budget = plan(config.concurrency, threads=config.torch_threads or None)
+        self.light_permits = WorkerPermits(self.budget.light)  # this server's light workers (lanes.py)
 
     def model_choices(self, lang: str = "en") -> list[tuple[str, str]]:
         return model_choices(self.config.models, lang)

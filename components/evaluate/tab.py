@@ -59,7 +59,7 @@ def evaluate_panel(ctx: TabContext) -> None:
         label = gr.Dropdown([], label=i18n("ev_label"), elem_id="evaluate-label")
         mistakes = gr.HTML(elem_id="evaluate-mistakes")
         state = gr.State(None)
-    ctx.model_event(run.click, evaluate_endpoint(ctx.services), [which, source, file, classroom, ctx.lang,
+    ctx.heavy(run.click, evaluate_endpoint(ctx.services), [which, source, file, classroom, ctx.lang,
                     ctx.session_classifier], [summary, table, plot, state, label, mistakes], api_name="evaluate")
 
     for control in (label, classroom):

@@ -175,6 +175,9 @@ def ablate(classifier: Classifier, analysis: Analysis, heads: tuple[tuple[int, i
            mode: str = "zero") -> Ablation:
     """Before/after scores of every label (two rows of one pass)."""
     _check_mode(mode)
+    if not heads:  # nothing switched off: the text's own pass (already made) is both rows
+        probs = probabilities(classifier, analysis.logits)
+        return Ablation(heads=heads, mode=mode, before=probs, after=probs.copy())
     model = classifier.model
     layers, n_heads = shape(model)
     keep = torch.ones(2, layers, n_heads)

@@ -4,15 +4,17 @@ Design decisions:
 - The output explained is the label's score as the classifier itself reads it: the label's sigmoid for a
   multi-label head, its softmax probability for a single-label one (``Classifier.activation``, the
   pipeline's rule: never a softmax over a multi-label head), or the raw logit on request.
-- captum's layer methods (``LayerIntegratedGradients``, ``LayerGradientXActivation``) hook the layer they
-  explain while they run. The model's word-embedding table is shared by every request (Predict may be
-  reading it in another thread), so the forward function sends the word embeddings through a private
-  identity *tap* made for this call, and captum hooks the tap: the attributions are on the word
-  embeddings, and no other request ever meets a hook.
+- The attributions are on the word embeddings: captum's ``IntegratedGradients`` and ``InputXGradient``
+  take the word embeddings of the text (looked up once) as their input and the forward function feeds them
+  to the model as ``inputs_embeds``. Nothing is hooked: the model is shared by every request (Predict may
+  be reading it in another thread). IG is then what it must be and no more: one batched forward and
+  backward of the interpolated inputs (``internal_batch_size`` splits it only above ``ROW_TOKENS``: memory).
 - Integrated Gradients' baseline is the same sequence with every token the tokenizer did not add replaced
-  by the pad token ([CLS]/[SEP] kept), with the same attention mask, positions and segments. Every pass,
-  f(x) and f(baseline) included, feeds ``inputs_embeds``, so RoBERTa's positions (which it derives from
-  the ids, skipping pads) are the input's in all of them and completeness is checked on one function.
+  by the pad token ([CLS]/[SEP] kept), with the same attention mask, positions and segments. f(x) is the
+  classifier's own reading of the text, already made (``read``): no second forward; f(baseline) is one
+  row fed as ``inputs_embeds`` like every step of the path, so RoBERTa's positions (which it derives from
+  the ids, skipping pads) are the input's in all of them (the text's own pass reads them from the ids: the
+  same positions unless the text holds the pad token itself).
 """
 
 from __future__ import annotations
@@ -212,39 +214,40 @@ def explain(classifier: Classifier, source: str | Analysis, label: str | None = 
 
 def _attribute(classifier: Classifier, analysis: Analysis, probs: np.ndarray, index: int, method: str,
                output: str, steps: int) -> Explanation:
-    from captum.attr import LayerGradientXActivation, LayerIntegratedGradients
+    from captum.attr import InputXGradient, IntegratedGradients
 
     model = classifier.model
     score = score_function(classifier.activation, output, index)
-    words = model.encoder.embeddings.word_embeddings
-    tap = torch.nn.Identity()  # this call's own hook point (see the module docstring)
 
-    def forward(ids: torch.Tensor, mask: torch.Tensor, segments: torch.Tensor) -> torch.Tensor:
-        return score(logits_from_embeddings(model, tap(words(ids)), mask, segments))
+    def forward(embeds: torch.Tensor, mask: torch.Tensor, segments: torch.Tensor) -> torch.Tensor:
+        return score(logits_from_embeddings(model, embeds, mask, segments))
 
     ids = torch.tensor(np.array(analysis.input_ids))[None]
     mask = torch.ones_like(ids)
     segments = torch.tensor(np.array(analysis.segment_ids))[None]
     pad = model.tokenizer.pad_token_id
     base = torch.as_tensor(baseline_ids(analysis, 0 if pad is None else int(pad)))[None]
+    words = model.encoder.embeddings.word_embeddings
+    with torch.no_grad():  # looked up once, not at every step; no_grad (not inference) tensors: captum differentiates
+        embeds = words(ids)
+        start = torch.zeros_like(embeds) if method == "gradxinput" else words(base)
     with torch.enable_grad():
         if method == "ig":
-            rows = max(1, min(steps, ROW_TOKENS // ids.shape[1]))
-            attributions = LayerIntegratedGradients(forward, tap).attribute(
-                ids, baselines=base, additional_forward_args=(mask, segments), n_steps=steps,
-                internal_batch_size=rows)
+            rows = max(1, ROW_TOKENS // ids.shape[1])
+            attributions = IntegratedGradients(forward).attribute(
+                embeds, baselines=start, additional_forward_args=(mask, segments), n_steps=steps,
+                internal_batch_size=None if steps <= rows else rows)
         else:
-            attributions = LayerGradientXActivation(forward, tap).attribute(ids, additional_forward_args=(mask,
-                                                                                                          segments))
+            attributions = InputXGradient(forward).attribute(embeds.clone().requires_grad_(True),
+                                                              additional_forward_args=(mask, segments))
     with torch.inference_mode():
-        start = torch.zeros_like(words(ids)) if method == "gradxinput" else words(base)
-        ends = score(logits_from_embeddings(model, torch.cat([words(ids), start]), mask.repeat(2, 1),
-                                            segments.repeat(2, 1)))
+        baseline_value = float(forward(start, mask, segments)[0])
+        value = float(score(torch.from_numpy(np.array(analysis.logits))[None])[0])  # the text's own pass
     per_token = attributions[0].detach().sum(-1).double().numpy()
     per_token.setflags(write=False)
     return Explanation(analysis=analysis, labels=tuple(classifier.labels), label_index=index, method=method,
                        output=output, activation=classifier.activation, steps=steps, attributions=per_token,
-                       value=float(ends[0]), baseline_value=float(ends[1]), probs=probs)
+                       value=value, baseline_value=baseline_value, probs=probs)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import re
 import gradio as gr
 
 from components.core.classifier import Classifier, known_language, probabilities
-from components.core.messages import UserError
+from components.core.messages import UserError, t
 from components.core.minimal_pairs import pairs_for
 from components.core.services import Services
 from components.core.text import MAX_CHARS
@@ -58,6 +58,7 @@ TITLE = "tab_explain"
 
 MODE_KEYS = {"zero": "expl_mode_zero", "mean": "expl_mode_mean"}
 MAX_HEADS = 16  # BERT-large's: the widest grid the style lays out
+PROGRESS = gr.Progress()  # heavy lane: Gradio shows the bar this default stands for; one instance serves every call
 STYLE = "<style>.bl-heads .wrap{display:grid!important;gap:2px 4px}" + "".join(
     f".bl-heads-{n} .wrap{{grid-template-columns:repeat({n},minmax(0,1fr))}}" for n in range(1, MAX_HEADS + 1)
 ) + ".bl-heads label{min-width:0!important;font-size:0.72em;padding:1px 3px!important;gap:3px!important}</style>"
@@ -98,7 +99,8 @@ def _as_outputs(view: ExplainView) -> tuple:
 def explain_endpoint(services: Services):
     @user_errors
     def run(text: str, label: str, method: str, output: str, steps: float, words: bool, heads_off: str,
-            ablation: str, lang: str = "en", own: str | None = None):
+            ablation: str, lang: str = "en", own: str | None = None, progress=PROGRESS):
+        progress(0, desc=t("expl_progress", lang))
         classifier = services.classifier(own)
         analysis = services.reading(classifier, text, "full")
         expl = explain(classifier, analysis, label or None, method, output, int(steps))
@@ -135,7 +137,9 @@ def _read_label(services: Services, text: str, label: str, own: str | None):
 
 def ablation_endpoint(services: Services):
     @user_errors
-    def switch(text: str, label: str, heads_off: str, ablation: str, lang: str = "en", own: str | None = None):
+    def switch(text: str, label: str, heads_off: str, ablation: str, lang: str = "en", own: str | None = None,
+               progress=PROGRESS):
+        progress(0, desc=t("expl_switch_progress", lang))
         classifier, analysis, index = _read_label(services, text, label, own)
         return ablation_outputs(classifier, ablate(classifier, analysis, _heads(classifier, heads_off), ablation),
                                 index, lang)
@@ -145,7 +149,9 @@ def ablation_endpoint(services: Services):
 
 def scan_endpoint(services: Services):
     @user_errors
-    def run_scan(text: str, label: str, output: str, ablation: str, lang: str = "en", own: str | None = None):
+    def run_scan(text: str, label: str, output: str, ablation: str, lang: str = "en", own: str | None = None,
+                 progress=PROGRESS):
+        progress(0, desc=t("expl_scan_progress", lang))
         classifier, analysis, index = _read_label(services, text, label, own)
         return scan_outputs(classifier, scan(classifier, analysis, index, output, ablation), lang, text)
 
@@ -229,7 +235,7 @@ def build(ctx: TabContext) -> TabHandle:
 
     def wire(trigger, **kwargs):
         run_then_compare(ctx, trigger, fn, inputs, outputs, run_compare, compare_inputs, compare_outputs, on,
-                         display=display, **kwargs)
+                         display=display, lane="heavy", **kwargs)
 
     wire(run.click, api_name="explain")
     wire(text.submit, api_name=False)
@@ -244,14 +250,12 @@ def build(ctx: TabContext) -> TabHandle:
     picked = heads.input(None, heads, heads_off, js="(names) => (names || []).join(' ')", trigger_mode="always_last",
                          api_name=False)
     for trigger, api_name in ((picked.then, "explain_heads"), (ablation.input, False)):
-        ctx.model_event(trigger, switch, switch_inputs, [table, ablation_note], api_name=api_name,
-                        show_progress="hidden")
+        ctx.heavy(trigger, switch, switch_inputs, [table, ablation_note], api_name=api_name, show_progress="hidden")
     scan_inputs = [text, label, output, ablation, lang, own]
-    ctx.model_event(scan_button.click, scan_endpoint(services), scan_inputs, [scan_plot, scan_note],
-                    api_name="explain_scan")
+    ctx.heavy(scan_button.click, scan_endpoint(services), scan_inputs, [scan_plot, scan_note], api_name="explain_scan")
     for state in (lang, own):
-        ctx.model_event(state.change, lambda lg, o: relabel(lg, o, services), [lang, own], label, api_name=False,
-                        show_progress="hidden")
+        ctx.light(state.change, lambda lg, o: relabel(lg, o, services), [lang, own], label, api_name=False,
+                  show_progress="hidden")
 
     gated = when_on(run_compare, len(compare_outputs))
 
@@ -265,4 +269,4 @@ def build(ctx: TabContext) -> TabHandle:
 
     return TabHandle(fields={"text": text, "label": label, "method": method, "output": output, "steps": steps,
                              "words": words, "compare": on, "compare_text": second},
-                     run=(linked, [on, text, second, *inputs[1:]], outputs + compare_outputs))
+                     run=(linked, [on, text, second, *inputs[1:]], outputs + compare_outputs), lane="heavy")

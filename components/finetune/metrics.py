@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import expit
-from sklearn.metrics import accuracy_score, hamming_loss, precision_recall_fscore_support
 
 __all__ = ["DEFAULT_GRID", "multilabel_metrics", "sigmoid", "tune_thresholds"]
 
@@ -37,6 +36,9 @@ def _matrices(y_true, y_pred, label_names) -> tuple[np.ndarray, np.ndarray]:
 
 def multilabel_metrics(y_true, y_pred, label_names) -> dict:
     """Macro/micro P, R, F1, subset accuracy, Hamming loss and per-label scores for 0/1 matrices [N, C]."""
+    # imported here: half a second, paid by the first evaluation, not by every start of the app that imports us
+    from sklearn.metrics import accuracy_score, hamming_loss, precision_recall_fscore_support
+
     t, p = _matrices(y_true, y_pred, label_names)
     prec, rec, f1, support = precision_recall_fscore_support(t, p, average=None, zero_division=0)
     micro_p, micro_r, micro_f1, _ = precision_recall_fscore_support(t, p, average="micro", zero_division=0)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import lfilter
 
 from components.core.messages import Msg
 
@@ -125,11 +124,12 @@ def comparison(records: list[Record], layer_rows: list[Row]) -> list[Row]:
 
 def smooth(values, weight: float = 0.98) -> np.ndarray:
     """Bias-corrected exponential moving average (TensorBoard's smoothing): y_t = EMA_t / (1 - weight**t)."""
+    import pandas as pd  # already loaded by gradio; scipy.signal would add half a second to every start
+
     x = np.asarray(values, dtype=np.float64)
     if not len(x):
         return x
-    ema = lfilter([1 - weight], [1, -weight], x)
-    return ema / (1 - weight ** np.arange(1, len(x) + 1))
+    return pd.Series(x).ewm(alpha=1 - weight, adjust=True).mean().to_numpy()
 
 
 def epoch_axis(n_steps: int, epochs: int) -> np.ndarray:

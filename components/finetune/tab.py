@@ -2,19 +2,20 @@
 (a mini-run for this browser's Predict tab) and inside BERT (what fine-tuning changed).
 
 Design decisions: the live run is its own concurrency group ("training", one at a time for the
-whole server, the others see their place in the queue), not the model group, because it runs
-in a worker process for a minute or two and must not take a slot from the class's Predict and
-Attention requests. The classifier it leaves is this session's only (``ctx.session_classifier``);
-closing the page (``unload``) stops a run in progress and deletes it. The measured table and
-curves are static: drawn in English when the app is built and redrawn when the session's
-language changes. Compute (``live``, ``changes``, ``records``) -> view (``view``) -> this module, wiring only.
+whole server, the others see their place in the queue: ``ctx.training``), not a lane's, because it
+runs in a worker process for a minute or two and must not take a slot from the class's Predict and
+Attention requests nor from the heavy lane's Polysemy and Explain. The classifier it leaves is
+this session's only (``ctx.session_classifier``); closing the page (``unload``) stops a run in
+progress and deletes it. The measured table and curves are static: drawn in English when the app
+is built and redrawn when the session's language changes. Compute (``live``, ``changes``,
+``records``) -> view (``view``) -> this module, wiring only.
 """
 
 from __future__ import annotations
 
 import gradio as gr
 
-from components.core.messages import UserError
+from components.core.messages import UserError, t
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.evaluate.tab import evaluate_panel
@@ -37,6 +38,7 @@ from components.ui.widgets import TabContext, TabHandle, csv_button, examples
 TAB_ID = "finetune"
 TITLE = "tab_finetune"
 SHIPPED, MINE = "shipped", "mine"
+PROGRESS = gr.Progress()  # heavy lane: Gradio shows the bar this default stands for; one instance serves every call
 EXAMPLES = ["Thank you so much for helping me with my homework!", "I'm worried the bus won't come and I'll miss "
             "my exam.", "Haha that's hilarious, thanks for sharing!", "我喜欢吃苹果。"]
 
@@ -90,7 +92,8 @@ def end_session_endpoint(trainer: LiveTrainer):
 
 def changed_endpoint(services: Services):
     @user_errors
-    def changed(which: str, text: str, lang: str = "en", own: str | None = None):
+    def changed(which: str, text: str, lang: str = "en", own: str | None = None, progress=PROGRESS):
+        progress(0, desc=t("ft_chg_progress", lang))
         if which == MINE and not own:
             raise UserError("ft_chg_no_mine")
         classifier = services.classifier(own if which == MINE else None)
@@ -128,9 +131,8 @@ def _live_section(ctx: TabContext, trainer: LiveTrainer) -> dict:
     status = gr.HTML(elem_id="finetune-status")
     result = gr.Markdown(elem_id="finetune-result")
     plot = gr.Plot(label=i18n("ft_live_plot"), elem_id="finetune-live-plot")
-    event = train.click(train_endpoint(trainer), [method, budget, ctx.lang],
-                        [status, plot, result, ctx.session_classifier], api_name="train", concurrency_id="training",
-                        concurrency_limit=1, show_progress_on=[status])
+    event = ctx.training(train.click, train_endpoint(trainer), [method, budget, ctx.lang],
+                         [status, plot, result, ctx.session_classifier], api_name="train", show_progress_on=[status])
     cancel.click(cancel_endpoint(trainer), [ctx.lang], [status, result], cancels=[event], api_name="cancel_training")
     forget.click(forget_endpoint(trainer), [ctx.lang], [result, ctx.session_classifier], api_name=False)
     return {"method": method, "budget": budget, "missing": (missing_note, missing)}
@@ -176,8 +178,8 @@ def build(ctx: TabContext) -> TabHandle:
     evaluate_panel(ctx)
     fn = changed_endpoint(services)
     inputs, outputs = [which, text, ctx.lang, ctx.session_classifier], [summary, cka, js, lora, cosine]
-    ctx.model_event(run.click, fn, inputs, outputs, api_name="finetune_changes")
-    ctx.model_event(text.submit, fn, inputs, outputs, api_name=False)
+    ctx.heavy(run.click, fn, inputs, outputs, api_name="finetune_changes")
+    ctx.heavy(text.submit, fn, inputs, outputs, api_name=False)
 
     def relabel(lang: str):
         frame, notes, curves = measured(lang)
@@ -187,4 +189,4 @@ def build(ctx: TabContext) -> TabHandle:
     ctx.lang.change(relabel, [ctx.lang], [table, table_note, curves_plot, *[c for c, _ in redraw]],
                     api_name=False, show_progress="hidden")
     fields.update(text=text, which=which)
-    return TabHandle(fields=fields, run=(fn, inputs, outputs))
+    return TabHandle(fields=fields, run=(fn, inputs, outputs), lane="heavy")

@@ -58,7 +58,7 @@ def build(ctx: TabContext) -> TabHandle:
     choice.input(lambda language: "\n".join(builtin_corpus(language)), [choice], [corpus], api_name=False)
     fn = heads_endpoint(ctx.services)
     inputs, outputs = [corpus, ctx.model, ctx.lang], [summary, grid, layers, compare, table]
-    ctx.model_event(run.click, fn, inputs, outputs, api_name="heads")
-    return TabHandle(fields={}, run=(fn, inputs, outputs))
+    ctx.heavy(run.click, fn, inputs, outputs, api_name="heads")
+    return TabHandle(fields={}, run=(fn, inputs, outputs), lane="heavy")
 
 __all__ = ["CORPORA", "TAB_ID", "TITLE", "build", "heads_endpoint"]

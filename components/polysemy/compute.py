@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from components.core.analysis import analyze, char_span_to_tokens, pool_span
+from components.core.analysis import analyze, analyze_many, char_span_to_tokens, pool_span
 from components.core.messages import Msg, UserError
 from components.core.models import LoadedModel
 from components.polysemy.sentences import Line, folding, locate
@@ -49,6 +49,10 @@ def occurrence_vectors(model: LoadedModel, lines: list[Line], target: str,
     """Pool the target's pieces per layer in every line; errors name the line."""
     lower, strip = folding(model)
     spans, pieces, surface, vectors = [], [], [], []
+    try:
+        analyze_many(model, [line.text for line in lines])  # one padded forward; a line that fails is named below
+    except UserError:
+        pass
     for line in lines:
         try:
             start, end = line.span or span or locate(line.text, target, lower=lower, strip=strip)
@@ -66,8 +70,7 @@ def occurrence_vectors(model: LoadedModel, lines: list[Line], target: str,
 def word_vectors(model: LoadedModel, words: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray, tuple[str, ...]]:
     """Anchor words each encoded alone: (kept words, (M, L+1, D), words that were only [UNK])."""
     kept, rows, missing = [], [], []
-    for word in words:
-        analysis = analyze(model, word)
+    for word, analysis in zip(words, analyze_many(model, list(words))):
         try:
             index = char_span_to_tokens(analysis, 0, len(analysis.text))
         except UserError:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["cache_dir", "import_umap"]
+__all__ = ["cache_dir", "compiled", "import_umap", "mark_compiled"]
 
 _LOCK = threading.Lock()
 
@@ -37,6 +37,25 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "bertlens" / "numba"
+
+
+def _stamp() -> Path:
+    """The file that says UMAP's kernels are compiled in ``cache_dir()`` for these library versions."""
+    from importlib.metadata import version
+
+    versions = "-".join(version(name) for name in ("umap-learn", "pynndescent", "numba"))
+    return cache_dir() / f"bertlens-compiled-{versions}"
+
+
+def compiled() -> bool:
+    """Whether a process has compiled (and used) UMAP's kernels into the cache for these versions."""
+    return _stamp().is_file()
+
+
+def mark_compiled() -> None:
+    """Called once a warm-up fit ran: the next start loads the kernels instead of compiling them."""
+    _stamp().parent.mkdir(parents=True, exist_ok=True)
+    _stamp().touch()
 
 
 def _cached(decorator: Callable) -> Callable:

@@ -22,25 +22,40 @@ Design decisions:
 - *One fit at a time, hits at once.* UMAP and numba are not thread-safe while compiling and
   fitting, so every fit holds ``_FIT_LOCK``; maps live in a bounded single-flight ``Cache`` keyed by
   the points' content, and a cached map is returned without ever touching the lock.
-- *Warm.* ``warm_up`` imports UMAP with numba's on-disk cache (``numba_cache``) and runs one small
-  fit of each kind, before the app listens.
+- *Warm, after the port opens.* ``warm_up`` imports UMAP with numba's on-disk cache (``numba_cache``)
+  and runs one small fit of each kind. ``python app.py`` opens its port with the light lessons warm and
+  then warms UMAP in the background (``start_warm_up``); when the kernels were never compiled here, a
+  child process at nice 10 compiles them into the cache first (its memory and interpreter are its own:
+  the server's peak and its light requests are untouched), and this process then loads them (about a
+  second). Polysemy's first request waits for it (``wait_warm``) and says so. ``python app.py prefetch
+  umap`` compiles them at install time instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import subprocess
 import sys
 import threading
+import time
 import warnings
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
 from components.core.cache import Cache
+from components.polysemy import numba_cache
 from components.polysemy.numba_cache import import_umap
 
 __all__ = ["MIN_UMAP_POINTS", "SEED", "Projection", "is_warm", "project", "project_layer", "start_warm_up",
-           "warm_up"]
+           "wait_warm", "warm_up", "warming"]
+
+log = logging.getLogger("bertlens")
+ROOT = Path(__file__).resolve().parents[2]
+COMPILE = "import os; os.nice(10)\nfrom components.polysemy.projection import warm_up\nwarm_up()\n"
 
 SEED = 42
 MIN_UMAP_POINTS = 5  # fewer distinct vectors than this: UMAP's neighbour graph is degenerate
@@ -166,21 +181,49 @@ def warm_up() -> None:
     rng = np.random.default_rng(SEED)
     data = rng.normal(size=(30, 2, 16)).astype(np.float32)
     _aligned(data[:, 0], _map(data[:, 1]))  # not cached: nobody asks for these points
+    numba_cache.mark_compiled()
     _warm.set()
 
 
+def _warm_in_background() -> None:
+    started = time.perf_counter()
+    cold = not numba_cache.compiled()
+    if cold:  # compiled in a child: its memory and its interpreter lock are not the server's
+        env = {**os.environ, "NUMBA_CACHE_DIR": str(numba_cache.cache_dir())}
+        done = subprocess.run([sys.executable, "-c", COMPILE], cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            log.warning("compiling UMAP in a child process failed, compiling here: %s", done.stderr[-500:])
+    warm_up()
+    log.warning("UMAP ready for Polysemy in %.1fs (%s)", time.perf_counter() - started,
+                "compiled into the cache" if cold else "loaded from the cache")
+
+
 def start_warm_up() -> threading.Thread:
-    """Start ``warm_up`` in a daemon thread (idempotent); ``is_warm()`` says when it is done."""
+    """Warm UMAP in a daemon thread (idempotent): compiled in a child process first when the cache is cold
+    (see the module docstring); ``is_warm()`` says when it is done."""
     global _warm_thread
     with _thread_lock:
         if _warm_thread is None:
-            _warm_thread = threading.Thread(target=warm_up, name="umap-warm-up", daemon=True)
+            _warm_thread = threading.Thread(target=_warm_in_background, name="umap-warm-up", daemon=True)
             _warm_thread.start()
         return _warm_thread
 
 
 def is_warm() -> bool:
     return _warm.is_set()
+
+
+def warming() -> bool:
+    """A background warm-up is under way (a Polysemy request would wait for it)."""
+    thread = _warm_thread
+    return thread is not None and thread.is_alive() and not _warm.is_set()
+
+
+def wait_warm() -> None:
+    """Until the background warm-up has finished (or failed: the fit then compiles what it needs itself)."""
+    thread = _warm_thread
+    if thread is not None:
+        thread.join()
 
 
 def movement(maps: list[np.ndarray]) -> float:

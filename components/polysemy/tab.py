@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import gradio as gr
 
-from components.core.messages import Msg, UserError
+from components.core.messages import Msg, UserError, t
 from components.core.numbering import clamp
 from components.core.services import Services
 from components.core.text import MAX_CHARS
+from components.polysemy import projection
 from components.polysemy.sentences import MAX_TARGET, clean_target, parse_span
 from components.polysemy.sets import (
     DEFAULT_SET,
@@ -34,6 +35,7 @@ from components.ui.widgets import TabContext, TabHandle, csv_button
 TAB_ID = "polysemy"
 TITLE = "tab_polysemy"
 SETS = builtin_sets()
+PROGRESS = gr.Progress()  # heavy lane: Gradio shows the bar this default stands for; one instance serves every call
 
 
 def _encoder(services: Services, model_name: str, encoder: str, lang: str):
@@ -50,7 +52,11 @@ def _encoder(services: Services, model_name: str, encoder: str, lang: str):
 def polysemy_endpoint(services: Services):
     @user_errors
     def polysemy(set_key: str, sentences: str, target: str, span: str, encoder: str, layer: float,
-                 model_name: str, lang: str = "en"):
+                 model_name: str, lang: str = "en", progress=PROGRESS):
+        if projection.warming():  # the first request after a start: UMAP is still being prepared
+            progress(0, desc=t("poly_warming", lang))
+            projection.wait_warm()
+        progress(0, desc=t("poly_progress", lang))
         target = clean_target(target)
         model, tuned = _encoder(services, model_name, encoder, lang)
         found = study(model, sentences or "", target, parse_span(span), glove=services.config.glove, tuned=tuned)
@@ -126,11 +132,12 @@ def build(ctx: TabContext) -> TabHandle:
     fn = polysemy_endpoint(ctx.services)
     bounds, bounds_inputs = layer_bounds(ctx.services), [ctx.model, encoder, layer, ctx.lang]
     for trigger in (run.click, target.submit):  # after a run, the slider ends at the encoder's last layer
-        ran = ctx.model_event(trigger, fn, inputs, outputs, api_name="polysemy" if trigger == run.click else False)
-        ctx.model_event(ran.then, bounds, bounds_inputs, layer, api_name=False, show_progress="hidden")
-    ctx.model_event(layer.release, fn, inputs, outputs, api_name=False, show_progress="hidden")
-    for control in (ctx.model, encoder):
-        ctx.model_event(control.change, bounds, bounds_inputs, layer, api_name=False, show_progress="hidden")
+        ran = ctx.heavy(trigger, fn, inputs, outputs, api_name="polysemy" if trigger == run.click else False)
+        ctx.light(ran.then, bounds, bounds_inputs, layer, api_name=False, show_progress="hidden")
+    # the slider redraws from the cached study, but an evicted one is fitted again: UMAP, so heavy
+    ctx.heavy(layer.release, fn, inputs, outputs, api_name=False, show_progress="hidden")
+    for control in (ctx.model, encoder):  # the slider's bounds read the model's configuration
+        ctx.light(control.change, bounds, bounds_inputs, layer, api_name=False, show_progress="hidden")
 
     def relocalize(lang: str, text: str):
         found = set_text_language(text)
@@ -143,4 +150,4 @@ def build(ctx: TabContext) -> TabHandle:
     link_inputs = [set_key, custom, target, span, encoder, layer, ctx.model, ctx.lang]
     return TabHandle(fields={"set": set_key, "target": target, "layer": layer, "encoder": encoder, "span": span,
                              "sentences": custom},
-                     run=(link_endpoint(ctx.services), link_inputs, [*outputs, sentences, target]))
+                     run=(link_endpoint(ctx.services), link_inputs, [*outputs, sentences, target]), lane="heavy")

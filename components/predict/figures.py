@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.core.classifier import label_text
-from components.core.figures import FONT, base_layout, export_name, safe_label
+from components.core.figures import FONT, base_layout, export_name, figure, safe_label
 from components.core.messages import t
 from components.core.text import number
 from components.predict.compute import Prediction
@@ -30,20 +30,19 @@ def label_scores_figure(pred: Prediction, lang: str, text: str = "") -> go.Figur
     order = list(reversed(sorted(range(len(pred.labels)), key=lambda i: -pred.probs[i])))  # highest on top
     names = [safe_label(label_text(pred.labels[i], lang)) for i in order]
     score = t("pred_fig_score" if pred.activation == "none" else "pred_fig_probability", lang)
-    fig = go.Figure()
-    fig.add_bar(x=[float(pred.probs[i]) for i in order], y=names, orientation="h", name=score,
-                marker_color=["#E45756" if pred.chosen[i] else "#9DB4CF" for i in order],
-                hovertemplate="%{y}: %{x:.3f}<extra></extra>")
+    data = [dict(type="bar", x=[float(pred.probs[i]) for i in order], y=names, orientation="h", name=score,
+                 marker=dict(color=["#E45756" if pred.chosen[i] else "#9DB4CF" for i in order]),
+                 hovertemplate="%{y}: %{x:.3f}<extra></extra>")]
     if pred.multi_label:
         threshold = t("pred_fig_threshold", lang)
-        fig.add_scatter(x=[float(pred.thresholds[i]) for i in order], y=names, mode="markers", name=threshold,
-                        marker=dict(symbol="line-ns", size=18, line=dict(width=3, color="#222")),
-                        hovertemplate="%{y} " + threshold + ": %{x:.2f}<extra></extra>")
+        data.append(dict(type="scatter", x=[float(pred.thresholds[i]) for i in order], y=names, mode="markers",
+                         name=threshold, marker=dict(symbol="line-ns", size=18, line=dict(width=3, color="#222")),
+                         hovertemplate="%{y} " + threshold + ": %{x:.2f}<extra></extra>"))
     title = t("pred_fig_title" if pred.understood else "pred_fig_title_unread", lang)
-    base_layout(fig, title, height=max(360, 22 * len(pred.labels) + 120), export=export_name("predict", text))
-    xaxis = dict(title=score) if pred.activation == "none" else dict(range=[0, 1], title=score)
-    fig.update_layout(xaxis=xaxis, yaxis=dict(automargin=True), legend=dict(orientation="h", y=-0.08), bargap=0.25)
-    return fig
+    xaxis = dict(title=dict(text=score)) if pred.activation == "none" else dict(range=[0, 1], title=dict(text=score))
+    return figure(data, dict(xaxis=xaxis, yaxis=dict(automargin=True), legend=dict(orientation="h", y=-0.08),
+                             bargap=0.25),
+                  title, height=max(360, 22 * len(pred.labels) + 120), export=export_name("predict", text))
 
 
 def change_figure(labels: Sequence[str], first: np.ndarray, second: np.ndarray, lang: str, *,

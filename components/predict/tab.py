@@ -130,8 +130,8 @@ def build(ctx: TabContext) -> TabHandle:
     wire(second.submit, api_name=False, compare_api_name="predict_compare")
     for control in (mode, threshold):
         wire(control.change, api_name=False, show_progress="hidden")
-    ctx.model_event(card_box.expand, card_endpoint(ctx.services), [ctx.lang, ctx.session_classifier], card,
-                    api_name=False)
+    ctx.light(card_box.expand, card_endpoint(ctx.services), [ctx.lang, ctx.session_classifier], card,
+              api_name=False)
 
     gated = when_on(run_compare, len(compare_outputs))
 

@@ -193,21 +193,21 @@ def build(ctx: TabContext) -> TabHandle:
     nsp_plot = gr.Plot(label=i18n("pre_nsp_plot"), elem_id="pretraining-nsp-plot")
     examples(ctx.readable(NSP_EXAMPLES), [a, b], i18n, headers=PAIR_HEADERS)
 
-    ctx.model_event(functools.partial(gr.on, None), refresh, [text, ctx.model, ctx.lang], [masked, status],
+    ctx.light(functools.partial(gr.on, None), refresh, [text, ctx.model, ctx.lang], [masked, status],
                     api_name=False, show_progress="hidden", trigger_mode="always_last")
     fill_inputs = [text, masked, guess, guess_first, top_k, layer, classroom, ctx.model, ctx.lang]
     fill_outputs = [fill_plot, note, attention_plot, table]
-    ctx.model_event(reveal.click, fill, fill_inputs, fill_outputs, api_name="fill_mask")
-    ctx.model_event(guess.submit, fill, fill_inputs, fill_outputs, api_name=False)
-    ctx.model_event(bias_button.click, bias, [classroom, ctx.model, ctx.lang], bias_out, api_name=False)
+    ctx.light(reveal.click, fill, fill_inputs, fill_outputs, api_name="fill_mask")
+    ctx.light(guess.submit, fill, fill_inputs, fill_outputs, api_name=False)
+    ctx.light(bias_button.click, bias, [classroom, ctx.model, ctx.lang], bias_out, api_name=False)
     recipe_inputs, recipe_outputs = [recipe_text, seed, classroom, ctx.model, ctx.lang], [recipe_plot, recipe_note,
                                                                                           recipe_frame]
-    ctx.model_event(apply.click, recipe, recipe_inputs, recipe_outputs, api_name="masking_recipe")
+    ctx.light(apply.click, recipe, recipe_inputs, recipe_outputs, api_name="masking_recipe")
     rolled = reroll.click(lambda s: (int(s or 0) + 1) % (MAX_SEED + 1), seed, seed, api_name=False)
-    ctx.model_event(rolled.then, recipe, recipe_inputs, recipe_outputs, api_name=False)
+    ctx.light(rolled.then, recipe, recipe_inputs, recipe_outputs, api_name=False)
     nsp_inputs, nsp_outputs = [a, b, ctx.model, ctx.lang], [nsp_plot, nsp_note]
-    ctx.model_event(ask.click, nsp, nsp_inputs, nsp_outputs, api_name="next_sentence")
+    ctx.light(ask.click, nsp, nsp_inputs, nsp_outputs, api_name="next_sentence")
     shuffled = shuffle.click(shuffled_b, [a, b], b, api_name=False)
-    ctx.model_event(shuffled.then, nsp, nsp_inputs, nsp_outputs, api_name=False)
+    ctx.light(shuffled.then, nsp, nsp_inputs, nsp_outputs, api_name=False)
     return TabHandle(fields={"text": text, "k": top_k, "layer": layer, "a": a, "b": b},
                      run=(fill, fill_inputs, fill_outputs))

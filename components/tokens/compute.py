@@ -5,11 +5,14 @@ model computes them: forward hooks on the model's own token, position and segmen
 tables record what each returns (and the position ids it was given: RoBERTa's start after the
 padding index). Their sum goes through the model's own embedding LayerNorm and is compared with
 hidden state 0 of the analysis pass, so the Tokens tab *checks* the formula, for BERT, RoBERTa
-and DistilBERT (which has no segment embeddings) alike.
+and DistilBERT (which has no segment embeddings) alike. The model is shared: another request's
+forward (a Polysemy in the heavy lane, on the same model) meets the hooks while they are on, so
+they record only this thread's call.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,8 +82,12 @@ def token_table(model: LoadedModel, analysis: Analysis) -> TokenTable:
     caught: dict[str, torch.Tensor] = {}
     position_ids: list[torch.Tensor] = []
 
+    me = threading.get_ident()
+
     def catch(part: str):
         def hook(_module, inputs, output):
+            if threading.get_ident() != me:  # another request's forward on the shared model
+                return
             caught[part] = output[0]
             if part == "position":
                 position_ids.append(inputs[0].reshape(-1))

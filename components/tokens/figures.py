@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from components.core.figures import base_layout, export_name, safe_label, token_ticks
+from components.core.figures import export_name, figure, safe_label, token_ticks
 from components.core.messages import t
 from components.tokens.compute import TokenTable
 
@@ -25,12 +25,9 @@ def embedding_norms_figure(table: TokenTable, lang: str, text: str = "") -> go.F
     if "segment" in table.parts:
         series.append(("segment", [r.segment_norm for r in table.rows]))
     series += [("position", [r.position_norm for r in table.rows]), ("input", [r.input_norm for r in table.rows])]
-    fig = go.Figure()
-    for key, values in series:
-        name = t(SERIES_KEYS[key], lang)
-        fig.add_bar(x=xs, y=values, name=name, marker_color=COLORS[key], customdata=labels,
-                    hovertemplate="%{customdata}<br>" + name + ": %{y:.2f}<extra></extra>")
-    base_layout(fig, t("tok_fig_title", lang), height=380, export=export_name("tokens", text))
-    fig.update_layout(barmode="group", xaxis=token_ticks(tokens), yaxis_title=t("tok_fig_yaxis", lang),
-                      legend=dict(orientation="h", y=-0.25))
-    return fig
+    data = [dict(type="bar", x=xs, y=values, name=t(SERIES_KEYS[key], lang), marker=dict(color=COLORS[key]),
+                 customdata=labels, hovertemplate="%{customdata}<br>" + t(SERIES_KEYS[key], lang)
+                 + ": %{y:.2f}<extra></extra>") for key, values in series]
+    layout = dict(barmode="group", xaxis=token_ticks(tokens), yaxis=dict(title=dict(text=t("tok_fig_yaxis", lang))),
+                  legend=dict(orientation="h", y=-0.25))
+    return figure(data, layout, t("tok_fig_title", lang), height=380, export=export_name("tokens", text))

@@ -49,6 +49,6 @@ def build(ctx: TabContext) -> TabHandle:
     examples(ctx.readable(EXAMPLES), [text, pair], i18n, headers=PAIR_HEADERS)
     fn = tokens_endpoint(ctx.services)
     inputs, outputs = [text, pair, ctx.model, ctx.lang], [frame, summary, plot]
-    ctx.model_event(run.click, fn, inputs, outputs, api_name="tokens")
-    ctx.model_event(text.submit, fn, inputs, outputs, api_name=False)
+    ctx.light(run.click, fn, inputs, outputs, api_name="tokens")
+    ctx.light(text.submit, fn, inputs, outputs, api_name=False)
     return TabHandle(fields={"text": text, "pair": pair}, run=(fn, inputs, outputs))

@@ -28,7 +28,7 @@ from components.ui import about
 from components.ui.errors import show_warnings
 from components.ui.i18n import make_i18n
 from components.ui.sliders import is_model_slider
-from components.ui.widgets import MODEL_GROUP, TabContext, TabHandle
+from components.ui.widgets import TabContext, TabHandle
 
 __all__ = ["LESSONS", "MAX_LINK", "build_demo", "launch_options"]
 
@@ -216,8 +216,7 @@ def _wire_links(demo, ctx: TabContext, handles: dict[str, TabHandle], tabs, curr
     triggers = {tab_id: gr.Number(value=0, visible=False) for tab_id, h in handles.items() if h.run is not None}
     for tab_id, trigger in triggers.items():
         fn, inputs, run_outputs = handles[tab_id].run
-        trigger.change(fn, inputs, run_outputs, api_name=False, concurrency_id=MODEL_GROUP,
-                       concurrency_limit=services.config.concurrency)
+        ctx.event(handles[tab_id].lane, trigger.change, fn, inputs, run_outputs, api_name=False)
     outputs = [ctx.lang, language, ctx.model, about_table, tabs, current_tab, linked, projector, *field_components,
                *unlinked_sliders]
     loaded = demo.load(on_load, [carrier, query_length, projector], outputs, js=DETECT_LANG_JS, api_name=False,

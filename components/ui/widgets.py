@@ -1,15 +1,18 @@
-"""What every tab builds with: the tab context (services, language, model menu, the model
-concurrency group), the sentence-pair inputs, examples, and the CSV download of a table.
+"""What every tab builds with: the tab context (services, language, model menu, the lanes), the
+sentence-pair inputs, examples, and the CSV download of a table.
 
-Design decision: a tab wires every event that may run a model through ``TabContext.model_event``,
-which puts it into the one concurrency group whose limit is ``--concurrency``: Gradio limits
-concurrency per event function, so without the group each tab's functions would each run that
-many forward passes at once. The test in ``tests/test_concurrency.py`` finds every event whose
-function can reach ``Services`` and fails if one is outside the group.
+Design decision: a tab wires every event that may run a model through ``ctx.light`` (one forward
+and a figure) or ``ctx.heavy`` (seconds of work: it shows its place in the queue and a progress
+bar), which put it into that lane's concurrency group (``components/core/lanes.py``): Gradio limits
+concurrency per event function, so without the groups each tab's functions would each run that
+many models at once, and with one group a Predict would wait behind another student's Explain.
+``model_event`` is the light lane under its older name. ``tests/test_concurrency.py`` finds every
+event whose function can reach ``Services`` and fails if one is outside a lane.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,10 +23,8 @@ from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.ui.errors import clear_on_error
 
-__all__ = ["MODEL_GROUP", "PAIR_HEADERS", "TabContext", "TabHandle", "compare_sentence", "csv_button", "examples",
-           "pair_examples", "run_then_compare", "sentence_pair", "when_on"]
-
-MODEL_GROUP = "model"
+__all__ = ["PAIR_HEADERS", "TabContext", "TabHandle", "compare_sentence", "csv_button", "examples", "pair_examples",
+           "run_then_compare", "sentence_pair", "when_on"]
 
 
 # Builds a CSV from a gr.Dataframe's value in the browser (no server round trip) and downloads it.
@@ -44,10 +45,11 @@ CSV_JS = """
 
 @dataclass
 class TabHandle:
-    """What a tab offers the shell for deep links: query parameter -> component, and the run event."""
+    """What a tab offers the shell for deep links: query parameter -> component, the run event and its lane."""
 
     fields: dict[str, gr.components.Component] = field(default_factory=dict)
     run: tuple[Callable, list, list] | None = None
+    lane: str = "light"  # "light" or "heavy": where the deep link's run goes
 
 
 @dataclass
@@ -67,13 +69,35 @@ class TabContext:
             return list(rows)
         return [row for row in rows if not any(is_chinese(str(cell)) for cell in _cells(row))]
 
-    def model_event(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
-        """Wire an event that may run a model into the one concurrency group; when it fails, what it shows
-        is cleared (``errors.clear_on_error``)."""
-        event = trigger(fn, inputs, outputs, concurrency_id=MODEL_GROUP,
-                        concurrency_limit=self.services.config.concurrency, **kwargs)
+    def light(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """Wire an event of one forward and a figure into the light lane: it computes holding one of the
+        lane's worker permits and waits only behind other light requests."""
+        if inspect.isgeneratorfunction(fn):
+            raise TypeError("a light event computes once; a generator belongs in the heavy lane")
+        lane = self.services.budget.light
+        event = trigger(self.services.light_permits.wrap(fn), inputs, outputs, concurrency_id=lane.name,
+                        concurrency_limit=lane.slots, **kwargs)
         clear_on_error(event, outputs)
         return event
+
+    model_event = light  # the name events were wired with before the lanes (a new lesson may still use it)
+
+    def heavy(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """Wire an event of seconds of work into the heavy lane: each slot a worker; the student sees their
+        place in the queue and the function's ``gr.Progress``."""
+        lane = self.services.budget.heavy
+        event = trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots, **kwargs)
+        clear_on_error(event, outputs)
+        return event
+
+    def training(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """Wire the live training run into its own group of one (it trains in a child process at nice 10)."""
+        lane = self.services.budget.training
+        return trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots, **kwargs)
+
+    def event(self, lane: str, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
+        """``light`` or ``heavy`` by name (the shell wires deep links into the lane their tab names)."""
+        return {"light": self.light, "heavy": self.heavy}[lane](trigger, fn, inputs, outputs, **kwargs)
 
 
 def _cells(row) -> list:
@@ -126,23 +150,26 @@ def when_on(run_compare: Callable, n_outputs: int) -> Callable:
 
 def run_then_compare(ctx: TabContext, trigger: Callable, run: Callable, inputs: list, outputs: list,
                      compare: Callable, compare_inputs: list, compare_outputs: list, on: gr.Checkbox, *,
-                     display: list | None = None, compare_api_name: str | None = None, **kwargs) -> None:
-    """``run`` on ``trigger``, then, if it succeeded, the comparison; a failure empties what it would have shown.
+                     display: list | None = None, compare_api_name: str | None = None, lane: str = "light",
+                     **kwargs):
+    """``run`` on ``trigger`` (the event returned), then, if it succeeded, the comparison; a failure empties
+    what it would have shown.
 
     ``display`` are the outputs that show progress and are emptied on a failure (default: all; a control
     among the outputs keeps its value and never turns into an error badge). With ``compare_api_name`` the
     trigger exists only in compare mode (Enter in the second box), so the comparison runs unconditionally as
-    that named endpoint; otherwise it runs only while ``on`` is ticked."""
+    that named endpoint; otherwise it runs only while ``on`` is ticked. Both run in ``lane``."""
     display = outputs if display is None else display
-    first = ctx.model_event(trigger, run, inputs, outputs, show_progress_on=display, **kwargs)
-    clear_on_error(first, compare_outputs)  # its own outputs are emptied by model_event
+    first = ctx.event(lane, trigger, run, inputs, outputs, show_progress_on=display, **kwargs)
+    clear_on_error(first, compare_outputs)  # its own outputs are emptied by the lane's wiring
     kwargs.pop("api_name", None)
     if compare_api_name:
-        ctx.model_event(first.success, compare, compare_inputs, compare_outputs, api_name=compare_api_name,
-                               **kwargs)
+        ctx.event(lane, first.success, compare, compare_inputs, compare_outputs, api_name=compare_api_name,
+                  **kwargs)
     else:
-        ctx.model_event(first.success, when_on(compare, len(compare_outputs)), [on, *compare_inputs],
-                               compare_outputs, api_name=False, **kwargs)
+        ctx.event(lane, first.success, when_on(compare, len(compare_outputs)), [on, *compare_inputs],
+                  compare_outputs, api_name=False, **kwargs)
+    return first
 
 
 def examples(rows: list[list], inputs: list, i18n: gr.I18n, headers: list[str] | None = None,
