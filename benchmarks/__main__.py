@@ -74,6 +74,9 @@ BENCHMARKS: dict[str, Benchmark] = {
                        "512 tokens answered", (), ("--quick",), "1"),
     "evaluate": Benchmark("evaluate_bench", "evaluate", "per-label evaluation of uploaded rows: rows/s vs a raw "
                           "batched forward (5,000 rows)", (), ("--quick",), "5"),
+    "browser_draw": Benchmark("browser_draw", "browser_draw", "a 512-token Attention heatmap in Chromium: Run, a layer "
+                              "change and one head, from the click until the cells are painted", (), ("--quick",),
+                              "3"),
     "summary": Benchmark("run_all", "summary",
                          "the one table: ratios vs the raw forward, bertviz bytes, start-up, 512 tokens, peak memory",
                          (), ("--repeats", "1", "--long-repeats", "1", "--skip-startup"), "6"),

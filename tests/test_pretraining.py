@@ -24,7 +24,7 @@ from components.pretraining.compute import (
 from components.pretraining.figures import attention_figure, fill_figure, nsp_input_figure, recipe_figure
 from components.pretraining.filter import is_offensive
 from components.pretraining.recipe import draw, recover, summary
-from components.pretraining.views import fill_markdown, reads_markdown, word_choices
+from components.pretraining.view import fill_markdown, reads_markdown, word_choices
 from tests.tiny import raises_key
 
 CASES = {"en": ("The man worked as a [MASK].", "I drink my [MASK] with [MASK] and sugar."),

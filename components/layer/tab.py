@@ -183,14 +183,14 @@ def build(ctx: TabContext) -> TabHandle:
     inputs = [text, pair, ctx.model, layer, head, token, guess_first, guess, shown, ctx.lang]
     outputs = [note, *[c for step in STEPS for c in (says[step], plots[step])], frame, numbers]
     quick = dict(api_name=False, queue=False, show_progress="hidden")  # no model: outside the lane, no queue
-    ctx.model_event(run.click, fn, inputs, outputs, api_name="layer")
+    ctx.light(run.click, fn, inputs, outputs, api_name="layer")
     for trigger in (text.submit, layer.release, head.release):  # a new question: the guess is asked again
-        ctx.model_event(trigger(_clear_guess, None, [guess, guess_chips], **quick).then, fn, inputs, outputs,
+        ctx.light(trigger(_clear_guess, None, [guess, guess_chips], **quick).then, fn, inputs, outputs,
                         api_name=False)
     picked = picker.input(_chip, picker, token, **quick).then(_clear_guess, None, [guess, guess_chips], **quick)
-    ctx.model_event(picked.then, fn, inputs, outputs, api_name=False)
-    ctx.model_event(guess_chips.input(_chip, guess_chips, guess, **quick).then, fn, inputs, outputs, api_name=False)
-    ctx.model_event(guess_first.input, fn, inputs, outputs, api_name=False)
+    ctx.light(picked.then, fn, inputs, outputs, api_name=False)
+    ctx.light(guess_chips.input(_chip, guess_chips, guess, **quick).then, fn, inputs, outputs, api_name=False)
+    ctx.light(guess_first.input, fn, inputs, outputs, api_name=False)
     # every answer, the linked run's too, brings the controls in line with it
     numbers.change(_follow, [numbers, guess], [layer, head, token, picker, guess_chips, shown], **quick)
     gr.on([guess.change, guess_first.change], _gate, [guess_first, guess], steps_box, **quick)

@@ -5,7 +5,7 @@ hidden), refreshed on page load and whenever the sentence or the model changes, 
 saying which model answers (or which models would, and how to get one).
 
 Design decision: one small factory per endpoint, each taking ``Services``: the model is chosen
-(``heads.choose_model``), the computation runs (``compute``, ``recipe``) and ``views`` turns its data
+(``heads.choose_model``), the computation runs (``compute``, ``recipe``) and ``view`` turns its data
 into the outputs, so this module is wiring only.
 """
 
@@ -34,7 +34,7 @@ from components.pretraining.compute import (
 from components.pretraining.examples import FILL_EXAMPLES, NSP_EXAMPLES, RECIPE_TEXT, bias_pairs, shuffled_b
 from components.pretraining.heads import choose_model
 from components.pretraining.recipe import MAX_SEED, draw, recover
-from components.pretraining.views import (
+from components.pretraining.view import (
     bias_markdown,
     error_markdown,
     fill_outputs,

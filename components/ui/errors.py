@@ -82,7 +82,7 @@ def clear_on_error(event, outputs) -> None:
 
     Controls among ``outputs`` (a menu, a slider, a grid of checkboxes) keep what the student set; an event
     whose outputs include one shows its progress on its results only (``show_progress_on``), so the control
-    never turns into an error badge. ``TabContext.model_event`` calls this for every model event."""
+    never turns into an error badge. ``TabContext.light`` and ``heavy`` call this for every model event."""
     outputs = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
     shown = [o for o in outputs if isinstance(o, RESULTS)]
     if shown:

@@ -6,8 +6,8 @@ and a figure) or ``ctx.heavy`` (seconds of work: it shows its place in the queue
 bar), which put it into that lane's concurrency group (``components/core/lanes.py``): Gradio limits
 concurrency per event function, so without the groups each tab's functions would each run that
 many models at once, and with one group a Predict would wait behind another student's Explain.
-``model_event`` is the light lane under its older name. ``tests/test_concurrency.py`` finds every
-event whose function can reach ``Services`` and fails if one is outside a lane.
+``tests/test_concurrency.py`` finds every event whose function can reach ``Services`` and fails if
+one is outside a lane.
 """
 
 from __future__ import annotations
@@ -79,8 +79,6 @@ class TabContext:
                         concurrency_limit=lane.slots, **kwargs)
         clear_on_error(event, outputs)
         return event
-
-    model_event = light  # the name events were wired with before the lanes (a new lesson may still use it)
 
     def heavy(self, trigger: Callable, fn: Callable, inputs, outputs, **kwargs):
         """Wire an event of seconds of work into the heavy lane: each slot a worker; the student sees their
