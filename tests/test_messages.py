@@ -143,3 +143,37 @@ def test_chinese_texts_use_chinese_punctuation_beside_chinese_characters():
     assert not ascii_punctuation_next_to_chinese("需要下载，能做填空；f(文本) = {value}，写成 起:止")  # controls
     wrong = {key: zh for key, (_en, zh) in all_messages().items() if ascii_punctuation_next_to_chinese(zh)}
     assert wrong == {}
+
+
+# "**先猜一猜：**在": CommonMark does not close emphasis after a punctuation mark when a letter follows at once
+# (nor open it before one when a letter precedes), so the asterisks are shown as they are.
+FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef“”‘’]")
+
+
+def broken_bold(text: str) -> list[str]:
+    """Bold spans whose ``**`` cannot open or close: a full-width mark inside the delimiter with a letter outside."""
+    parts = text.split("**")
+    found = []
+    for i in range(1, len(parts) - 1, 2):
+        inside, before, after = parts[i], parts[i - 1], parts[i + 1]
+        opens_badly = inside[:1] and FULL_WIDTH.match(inside[0]) and before[-1:].isalnum()
+        closes_badly = inside[-1:] and FULL_WIDTH.match(inside[-1]) and after[:1].isalnum()
+        if opens_badly or closes_badly:
+            found.append(inside)
+    return found
+
+
+def test_chinese_bold_never_ends_on_a_full_width_mark_before_a_character():
+    assert broken_bold("**先猜一猜：**在第 2 层") == ["先猜一猜："]  # control: what the Inside-a-layer note had
+    assert broken_bold("点击**“注意力”**标签") == ["“注意力”"]  # control: a quotation mark inside, letters outside
+    assert broken_bold("**先猜一猜**：在第 2 层；**编号。** 层从 1 开始；**“A”** 和") == []  # controls that render
+    wrong = {key: zh for key, (_en, zh) in all_messages().items() if broken_bold(zh)}
+    assert wrong == {}
+
+
+def test_the_about_models_table_joins_statuses_with_the_page_s_comma():
+    from components.ui.about import models_markdown
+
+    zh, en = models_markdown(("bert-base-uncased",), "zh"), models_markdown(("bert-base-uncased",), "en")
+    assert "，能做填空" in zh and ascii_punctuation_next_to_chinese(zh) == []
+    assert ", " in en.splitlines()[-1]  # control: the English row joins with an ASCII comma

@@ -111,7 +111,7 @@ def read_layers(path: Path | None = None) -> tuple[list[Row], Msg]:
         return [], Msg("ft_cmp_layers_missing")
     if not rows:
         return [], Msg("ft_cmp_layers_missing")
-    return rows, Msg("ft_cmp_layers_note", n=last, last=last - 1, path=_shown(path))
+    return rows, Msg("ft_cmp_layers_note", n=last, path=_shown(path))
 
 
 def comparison(records: list[Record], layer_rows: list[Row]) -> list[Row]:

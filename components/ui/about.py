@@ -15,7 +15,7 @@ def models_markdown(models: tuple[str, ...], lang: str = "en") -> str:
         preset = PRESETS.get(name)
         status = render(model_status(name), lang)
         if can_fill_in(name):
-            status += ", " + render(Msg("model_can_fill"), lang)
+            status += render(Msg("about_status_and"), lang) + render(Msg("model_can_fill"), lang)
         what = render(Msg(preset.description if preset else "about_custom"), lang)
         lines.append(f"| `{name}` | {status} | {what} |")
     return "\n".join(lines)
