@@ -144,7 +144,8 @@ def build(ctx: TabContext) -> TabHandle:
     frame, notes, curves = measured("en")
     with gr.Accordion(i18n("ft_tab_measured"), open=True):
         table = gr.Dataframe(value=frame, label=i18n("ft_tab_table"), interactive=False, wrap=True, max_height=640,
-                             elem_id="finetune-table")
+                             column_widths=["22%", "15%", "7%", "8%", "8%", "11%", "8%", "13%", "8%"],
+                             elem_id="finetune-table")  # one width per column of COLUMNS: "epochs" on one line
         csv_button(i18n, table, "bertlens-finetune-comparison")
         table_note = gr.Markdown(notes, elem_id="finetune-table-note")
         curves_plot = gr.Plot(curves, label=i18n("ft_tab_curves"), elem_id="finetune-curves")
