@@ -6,6 +6,8 @@
 // 3. Projector mode: the class 'projector' on <body> (style.css enlarges the page's own text); every
 //    plotly figure is drawn from its original layout with every font 1.6x, thicker lines and black text,
 //    and drawn again from that original when the mode is switched. Remembered in localStorage.
+// 4. A slider's number box: Gradio sends the slider's 'release' (what redraws a figure) when the box loses
+//    focus, not on Enter; a teacher types a layer and presses Enter, so Enter leaves the box.
 (function () {
   'use strict';
 
@@ -142,4 +144,13 @@
       }
     },
   });
+
+  document.addEventListener('keydown', function (event) {
+    var box = event.target;
+    if (event.key === 'Enter' && box && box.matches && box.matches('input[type="number"]') &&
+        box.closest('.gradio-container') && box.closest('.block') &&
+        box.closest('.block').querySelector('input[type="range"]')) {
+      box.blur();
+    }
+  }, true);
 })();

@@ -259,6 +259,26 @@ def test_a_copied_attention_link_restores_the_view_in_a_fresh_browser(playwright
         context.close()
 
 
+def test_a_layer_typed_and_entered_redraws_the_heatmap(playwright_session, app_server, tmp_path):
+    """A teacher types a layer into the slider's box and presses Enter: the heatmap follows (Gradio itself redraws
+    only when the box loses focus; assets/app.js makes Enter leave it). Control: typing alone redraws nothing."""
+    context, page = open_app(playwright_session, app_server, tmp_path / "enter")
+    try:
+        panel = open_tab(page, "attention")
+        run_and_wait(page, panel)
+        title = "() => document.querySelector('#attention-plot .gtitle')?.textContent"
+        assert page.evaluate(title) == "minilm: layer 3, mean of 12 heads"
+        box = page.locator("#attention-layer input[type=number]")
+        box.fill("5")
+        page.wait_for_timeout(1500)
+        assert page.evaluate(title) == "minilm: layer 3, mean of 12 heads"  # control: not yet, the box has focus
+        box.press("Enter")
+        page.wait_for_function(f"() => ({title})() === 'minilm: layer 5, mean of 12 heads'", timeout=TIMEOUT)
+        assert_clean(page, "Enter in a slider's box")
+    finally:
+        context.close()
+
+
 def test_markup_typed_into_every_text_box_of_every_tab_stays_text(page):
     """Every visible text box of every tab gets markup; nothing may run, be fetched or be drawn as markup."""
     for tab_id in tab_titles():
