@@ -279,6 +279,22 @@ def test_a_layer_typed_and_entered_redraws_the_heatmap(playwright_session, app_s
         context.close()
 
 
+def test_the_evaluate_panel_shows_the_file_box_only_for_a_file(playwright_session, app_server, tmp_path):
+    context, page = open_app(playwright_session, app_server, tmp_path / "evaluate")
+    try:
+        open_tab(page, "finetune")
+        page.get_by_text("Evaluate a classifier, label by label").click()
+        box = page.locator("#evaluate-file")
+        box.wait_for(state="visible", timeout=TIMEOUT)  # control: "my file" is the default, and its box is shown
+        page.locator("#evaluate-source label", has_text="GoEmotions test split").click()
+        box.wait_for(state="hidden", timeout=TIMEOUT)
+        page.locator("#evaluate-source label", has_text="my file").click()
+        box.wait_for(state="visible", timeout=TIMEOUT)
+        assert_clean(page, "evaluate panel")
+    finally:
+        context.close()
+
+
 def test_markup_typed_into_every_text_box_of_every_tab_stays_text(page):
     """Every visible text box of every tab gets markup; nothing may run, be fetched or be drawn as markup."""
     for tab_id in tab_titles():

@@ -62,6 +62,8 @@ def evaluate_panel(ctx: TabContext) -> None:
     ctx.heavy(run.click, evaluate_endpoint(ctx.services), [which, source, file, classroom, ctx.lang,
                     ctx.session_classifier], [summary, table, plot, state, label, mistakes], api_name="evaluate")
 
+    source.change(lambda chosen: gr.update(visible=chosen == UPLOAD), source, file, queue=False, api_name=False,
+                  show_progress="hidden")  # the file box only while a file is what will be read
     for control in (label, classroom):
         control.change(mistakes_html, [state, label, classroom, ctx.lang], mistakes, api_name=False,
                        show_progress="hidden")
