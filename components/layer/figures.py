@@ -53,8 +53,12 @@ def token_axis(tokens, query: int) -> dict:
 
 @functools.cache
 def _template() -> dict:
-    """The house template as data: unvalidated, its name would reach the browser, which does not know it."""
-    return pio.templates[TEMPLATE].to_plotly_json()
+    """The house template as data: unvalidated, its name would reach the browser, which does not know it. Without
+    its default colour scales: every heatmap here names its own, and plotly copies the template (lists of colour
+    stops) twice per figure, once when it is built and once when it is sent."""
+    template = pio.templates[TEMPLATE].to_plotly_json()
+    template.get("layout", {}).pop("colorscale", None)
+    return template
 
 
 def _figure(data: list[dict], layout: dict, title: str, height: int, export: str) -> go.Figure:
