@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -95,6 +96,21 @@ def open_app(playwright, app_server, profile: Path, locale: str = "en-US", query
     lang = "zh" if locale.startswith("zh") else "en"
     page.locator(f"#language-switch input[value={lang}]:checked").wait_for(state="attached", timeout=timeout)
     return context, page
+
+
+def download(page, tmp_path: Path, click, timeout: int = 120_000) -> Path:
+    """The file ``click()`` makes the page download, saved under ``tmp_path`` by its suggested name."""
+    with page.expect_download(timeout=timeout) as info:
+        click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG, read from its IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", data[:16]
+    return struct.unpack(">II", data[16:24])
 
 
 def assert_clean(page, where: str) -> None:

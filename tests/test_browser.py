@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import importlib
 import re
-import struct
-from pathlib import Path
 
 import pytest
 
 from components.core.messages import Msg, t
 from components.ui.shell import LESSONS
-from tests.browser import assert_clean, english_sentences, open_app, open_context, screenshot
+from tests.browser import (
+    assert_clean,
+    download,
+    english_sentences,
+    open_app,
+    open_context,
+    png_size,
+    screenshot,
+)
 from tests.tiny import shows
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("umap_compiled")]
@@ -153,19 +159,6 @@ def test_the_english_detector_sees_english_ui_and_a_sentence_planted_in_chinese(
         assert visible_english(page, content_words(page)) == ["Type a sentence first"]
     finally:
         context.close()
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", data[:16]
-    return struct.unpack(">II", data[16:24])
-
-
-def download(page, tmp_path: Path, click) -> Path:
-    with page.expect_download(timeout=TIMEOUT) as info:
-        click()
-    path = tmp_path / info.value.suggested_filename
-    info.value.save_as(path)
-    return path
 
 
 def test_a_figure_a_table_and_bertviz_download_and_the_html_draws_offline(

@@ -5,14 +5,13 @@ and the table download, and the Chinese page holds no English sentence."""
 from __future__ import annotations
 
 import re
-import struct
 from pathlib import Path
 
 import pytest
 
 from components.core.figures import export_name
 from components.layer.tab import EXAMPLES
-from tests.browser import english_sentences, open_context, screenshot, watch_page
+from tests.browser import download, english_sentences, open_app, png_size, screenshot
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 120_000
@@ -21,12 +20,7 @@ TEXT = EXAMPLES[0][0]
 
 
 def open_layer(playwright, app_server, profile: Path, locale: str, query: str = "?tab=layer"):
-    context = open_context(playwright, profile, locale=locale)
-    page = context.new_page()
-    page.watch = watch_page(page)
-    page.goto(app_server.local_url.rstrip("/") + "/" + query, wait_until="load")
-    lang = "zh" if locale.startswith("zh") else "en"
-    page.locator(f"#language-switch input[value={lang}]:checked").wait_for(state="attached", timeout=TIMEOUT)
+    context, page = open_app(playwright, app_server, profile, locale=locale, query=query, timeout=TIMEOUT)
     page.locator("#tab-layer").wait_for(timeout=TIMEOUT)
     return context, page
 
@@ -46,14 +40,6 @@ def english_on(page, content: set[str]) -> list[str]:
     texts += page.locator("#tab-layer .main-svg text").all_text_contents()
     runs = [run for text in texts for run in english_sentences(text)]
     return [run for run in runs if not set(WORD.findall(run.lower())) <= content]
-
-
-def download(page, tmp_path: Path, click) -> Path:
-    with page.expect_download(timeout=TIMEOUT) as info:
-        click()
-    path = tmp_path / info.value.suggested_filename
-    info.value.save_as(path)
-    return path
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
@@ -125,11 +111,6 @@ def test_a_deep_link_opens_its_layer_head_and_token(playwright_session, app_serv
         assert page.locator("#layer-layer input[type=number]").input_value() == "3"
     finally:
         context.close()
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", data[:8]
-    return struct.unpack(">II", data[16:24])
 
 
 def test_a_figure_and_the_table_download(playwright_session, app_server, tmp_path):
