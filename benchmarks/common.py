@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-__all__ = ["RESULTS", "in_turn", "machine", "result_path"]
+__all__ = ["RESULTS", "in_turn", "machine", "result_path", "timed_in_turn"]
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -38,16 +38,27 @@ def machine() -> dict:
             "torch": torch.__version__, "gradio": gradio_version}
 
 
-def in_turn(first, second, repeats: int) -> tuple[float, float]:
-    """Medians (ms) of ``first`` and ``second`` timed one after the other, ``repeats`` times each (after a
-    warm-up of each): on a shared machine a busy neighbour slows both alike, where a block of one then a
-    block of the other measures the neighbour as much as the code."""
-    first()
-    second()
+def timed_in_turn(first, second, repeats: int, before=None) -> tuple[list[float], list[float]]:
+    """Milliseconds of ``first`` and ``second`` timed one after the other, ``repeats`` times each (after a
+    warm-up of each; ``before()`` runs untimed ahead of every call): on a shared machine a busy neighbour
+    slows both alike, where a block of one then a block of the other measures the neighbour as much as the
+    code."""
+    for fn in (first, second):
+        if before:
+            before()
+        fn()
     times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):
         for out, fn in zip(times, (first, second)):
+            if before:
+                before()
             started = time.perf_counter()
             fn()
             out.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
+    return times
+
+
+def in_turn(first, second, repeats: int) -> tuple[float, float]:
+    """Medians (ms) of ``first`` and ``second`` timed in turn (``timed_in_turn``)."""
+    first_ms, second_ms = timed_in_turn(first, second, repeats)
+    return statistics.median(first_ms), statistics.median(second_ms)

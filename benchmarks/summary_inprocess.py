@@ -23,6 +23,7 @@ from pathlib import Path
 import torch
 
 from benchmarks.attention_bench import sentence
+from benchmarks.common import timed_in_turn
 from benchmarks.explain_bench import sentence_of
 from benchmarks.load_test import default_calls
 from benchmarks.pretraining_bench import FILL
@@ -122,21 +123,12 @@ def timed(fn: Callable, repeats: int, before: Callable | None = None, warm_up: b
 
 def paired(server: Callable, floor: Callable, repeats: int, before: Callable) -> tuple[list[float], list[float]]:
     """Milliseconds of ``repeats`` server calls and as many floor calls, taken in turn (server, floor, server...),
-    so that a busy neighbour slows both alike: on a shared machine a block of one then a block of the other
-    measured the load's changes as much as the code."""
-    torch.set_num_threads(THREADS)
-    before()
-    server()
-    floor()
-    out: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for times, fn in zip(out, (server, floor)):
-            before()
-            torch.set_num_threads(THREADS)
-            started = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - started) * 1000)
-    return out
+    each on ``THREADS`` torch threads (``before`` also resets them: a call may have changed the pool)."""
+    def reset() -> None:
+        before()
+        torch.set_num_threads(THREADS)
+
+    return timed_in_turn(server, floor, repeats, before=reset)
 
 
 def minilm_with_heads(folder: Path) -> str:
