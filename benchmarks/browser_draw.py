@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -40,8 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.attention_bench import sentence  # noqa: E402
 from benchmarks.common import result_path  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 120_000
 
 # True once the plot shows a new heatmap (not the one drawn before the action: ``window.__blOld``) titled
@@ -74,13 +71,6 @@ STATE = """() => {
           image: !!(gd && gd.querySelector('.heatmaplayer image')),
           note: (document.querySelector('#attention-note') || {}).innerText};
 }"""
-
-
-def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        raise SystemExit("Debian's chromium is needed: apt-get install -y chromium")
-    return path
 
 
 def timed(page, action, title: str, rows: int, settle: bool = False) -> float:
@@ -120,7 +110,11 @@ def main() -> int:
 
     from components.core.models import load_model
     from components.core.services import AppConfig
-    from components.ui.serving import serve
+    from components.ui.serving import CHROMIUM_ARGS, chromium, serve
+
+    executable = chromium()
+    if not executable:
+        raise SystemExit("Debian's chromium is needed: apt-get install -y chromium")
 
     model = load_model("minilm")
     base = sentence(model, tokens - 1)  # one word is added per repeat, so each run is a sentence not yet seen
@@ -135,8 +129,9 @@ def main() -> int:
     started = time.perf_counter()
     with serve(AppConfig(models=("minilm",), default_model="minilm")) as demo, sync_playwright() as pw, \
             tempfile.TemporaryDirectory() as profile:
-        context = pw.chromium.launch_persistent_context(profile, executable_path=chromium(), headless=True,
-                                                        args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
+        context = pw.chromium.launch_persistent_context(profile, executable_path=executable, headless=True,
+                                                        args=list(CHROMIUM_ARGS),
+                                                        viewport={"width": 1400, "height": 1000})
         try:
             page = context.new_page()
             page.goto(demo.local_url, wait_until="load")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +15,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from components.ui.serving import CHROMIUM_ARGS, chromium
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 XSS_PAYLOADS = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 _WORD = r"\b(?:[A-Za-z][a-z]+(?:'[a-z]+)?|[aAI])\b"  # 'Type a sentence first' is four words, 'didn't' one
@@ -28,7 +27,7 @@ ALLOWED = re.compile(r"`[^`]*`|\{[^}]*\}|https?://\S+|[\w.-]+/[\w./-]+|\[[A-Z]+\
 
 
 def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    path = chromium()
     if path:
         return path
     if os.environ.get("CI"):
@@ -64,7 +63,7 @@ def english_sentences(text: str) -> list[str]:
 
 def open_context(playwright, user_data_dir: Path, locale: str = "en-US"):
     return playwright.chromium.launch_persistent_context(
-        str(user_data_dir), executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS,
+        str(user_data_dir), executable_path=chromium_path(), headless=True, args=list(CHROMIUM_ARGS),
         locale=locale, viewport={"width": 1400, "height": 1000},
     )
 

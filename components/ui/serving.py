@@ -12,7 +12,19 @@ import contextlib
 import socket
 from collections.abc import Callable, Iterator
 
-__all__ = ["configure_queue", "endpoint", "free_port", "launch", "serve"]
+__all__ = ["CHROMIUM_ARGS", "chromium", "configure_queue", "endpoint", "free_port", "launch", "serve"]
+
+# How the tests and benchmarks run Debian's Chromium (never a browser download): headless, no sandbox, nothing
+# fetched in the background.
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic")
+
+
+def chromium() -> str | None:
+    """Debian's Chromium (``apt-get install -y chromium``), if it is installed."""
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def free_port() -> int:
