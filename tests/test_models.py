@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.core import models, sources
+from components.core import sources
 from components.core.models import PRESETS, ModelUnavailable, load_model
 from tests.tiny import raises_key
 
@@ -60,17 +60,17 @@ def test_corrupt_weights_give_a_clear_message(tmp_path, tiny_en_dir):
 
 def test_hub_probe_respects_offline_flag(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert models.hub_reachable() is False
+    assert sources.hub_reachable() is False
 
 
 def test_hf_endpoint_mirror_is_used_for_the_probe(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
-    models._reach.clear()
-    assert models.hub_endpoint() == "http://127.0.0.1:9"
-    assert models.hub_reachable(timeout=0.5) is False
+    sources._reach.clear()
+    assert sources.hub_endpoint() == "http://127.0.0.1:9"
+    assert sources.hub_reachable(timeout=0.5) is False
     with raises_key("model_not_here", cls=ModelUnavailable) as err:
         sources.resolve("someone/not-cached")
     assert err.value.msg.params["why"].key == "model_unreachable"
     assert err.value.msg.params["why"].params == {"endpoint": "http://127.0.0.1:9"}
-    models._reach.clear()
+    sources._reach.clear()

@@ -27,11 +27,9 @@ from components.core.messages import Msg
 from components.core.sources import (  # noqa: F401 - re-exported: the registry is reached through this module
     ARCHITECTURES,
     DEFAULT_MODEL,
-    HEADS,
     PRESETS,
     ModelUnavailable,
     Preset,
-    _reach,
     cached_snapshot,
     checkpoint_heads,
     hub_endpoint,
