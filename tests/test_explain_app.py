@@ -13,6 +13,7 @@ from gradio_client.exceptions import AppError
 
 from components.cli import main
 from components.core.messages import Msg
+from components.core.text import number
 from components.ui.serving import serve
 from tests.browser import assert_clean, open_context, open_teacher_note, screenshot, watch_page
 from tests.tiny import HOSTILE, REFUSED, assert_readable, shows
@@ -91,6 +92,12 @@ def test_the_scan_and_the_heads_endpoints(api):
     z = heatmap["z"]
     remorse = next(row for row in table["data"] if row[0] == "remorse")
     assert remorse[3] != 0 and z[2][1] != 0
+    # the table shows each number as the note beside it writes it (four decimals, "0.6050" not "0.605"),
+    # and sorts by the number itself
+    shown = next(row for row in table["metadata"]["display_value"] if row[0] == "remorse")
+    assert shown[1:] == [number(remorse[1]), number(remorse[2]), number(remorse[3], sign=True)]
+    assert all(len(cell.split(".")[1]) >= 4 for cell in shown[1:]), shown
+    assert shows(Msg("expl_ablation_off", before=shown[1], after=shown[2]), ablation_note)
 
 
 @pytest.mark.minilm
@@ -215,8 +222,15 @@ def test_the_view_in_english(playwright_session, explain_app, tmp_path):
         assert page.locator("#explain-bars .barlayer .point").count() == 15, f"one bar per token (see {shot})"
         assert page.locator("#explain-attention .barlayer .point").count() == 3 * 13, shot
         assert page.locator("#explain-heads input[type=checkbox]").count() == 72, shot
-        assert "1 head(s) switched off" in page.locator("#explain-ablation-note").inner_text(), shot
+        note = page.locator("#explain-ablation-note").inner_text()
+        assert "1 head(s) switched off" in note, shot
         assert "remorse" in page.locator("#explain-summary").inner_text(), shot
+        # the table writes the label's numbers as the note does (its display values, not the float's repr)
+        numbers = re.search(r"remorse\W+(\d\.\d{4,}) → (\d\.\d{4,})", note)
+        row = page.locator("#explain-table [role=row]").filter(has_text="remorse").first
+        cells = [cell.strip() for cell in row.locator("[role=gridcell]").all_inner_texts()]
+        assert numbers and [numbers[1], numbers[2]] == [c for c in cells if re.fullmatch(r"\d\.\d+", c)][:2], (
+            note, cells, shot)
         assert_clean(page, "Explain tab")
     finally:
         context.close()
