@@ -12,6 +12,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from components.core.messages import Msg, UserError, t
 from components.core.text import escape
 from components.evaluate.compute import classroom_rows, cooccurrence, errors_for, evaluate_texts, per_label_metrics
+from components.evaluate.figures import cooccurrence_figure, row_shares
 from components.evaluate.reader import read_table
 from tests.tiny import GOEMOTIONS, raises_key, shows
 
@@ -42,6 +43,21 @@ def test_cooccurrence_counts_every_true_predicted_pair():
     p = np.array([[1, 0, 1], [0, 0, 1]])
     c = cooccurrence(t, p)
     assert c[0, 0] == 1 and c[1, 0] == 1 and c[0, 2] == 1 and c[1, 2] == 1 and c[2, 2] == 1 and c.sum() == 5
+
+
+def test_the_figure_colours_each_cell_by_its_share_of_the_row_so_the_diagonal_is_recall():
+    t = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [1, 0, 0]])
+    p = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 0], [1, 0, 1], [1, 0, 0]])
+    figure = cooccurrence_figure(cooccurrence(t, p), t.sum(axis=0), LABELS, "en")
+    z = np.asarray(figure.data[0].z)
+    recall = precision_recall_fscore_support(t, p, average=None, zero_division=0)[1]
+    assert np.allclose(np.diag(z), recall)  # joy 3/4, anger 2/2, sadness 0/1
+    assert z[1, 0] == pytest.approx(0.5)  # of anger's 2 sentences, 1 was also called joy
+    assert np.allclose(z * t.sum(axis=0)[:, None], cooccurrence(t, p))  # shares x row sizes = the counts
+    assert shows(Msg("ev_fig_hover", true="joy", pred="joy", n=3, total=4, share="75%"), figure.data[0].text[0][0])
+    assert figure.data[0].zmin == 0 and figure.data[0].zmax == 1
+    # a label no sentence carries is an empty row, not a division by zero
+    assert not row_shares(np.zeros((2, 2)), np.array([0, 3])).any()
 
 
 @pytest.mark.parametrize("data,name,key", [

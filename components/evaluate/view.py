@@ -78,6 +78,6 @@ def evaluation_outputs(ev: Evaluation, m: dict, name: str | None, n_texts: int, 
     shown first is the one with the lowest F1, where the mistakes teach most."""
     worst = min(m["per_label"], key=lambda n: m["per_label"][n]["f1"])
     choices = [(label_text(n, lang), n) for n in ev.labels]
-    return (summary_markdown(ev, m, name, n_texts, lang), metrics_frame(m, lang),
-            cooccurrence_figure(cooccurrence(ev.targets, ev.preds), ev.labels, lang), choices, worst,
+    figure = cooccurrence_figure(cooccurrence(ev.targets, ev.preds), ev.targets.sum(axis=0), ev.labels, lang)
+    return (summary_markdown(ev, m, name, n_texts, lang), metrics_frame(m, lang), figure, choices, worst,
             mistakes_html(ev, worst, classroom, lang))
