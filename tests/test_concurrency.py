@@ -225,3 +225,46 @@ def test_a_request_that_waits_gives_its_permit_back():
     for thread in threads:
         thread.join(timeout=20)
     assert order == ["producer", ("waiter", True)]
+
+
+def controls_that_show_progress(demo) -> list[str]:
+    """Lane events that would put their progress, and on a failure an "Error" badge, on a control they write
+    (a menu, a slider, a checkbox grid): the student would lose the control until the next success. An event
+    that writes only controls with its progress hidden (a slider's range after a model switch) is a control
+    update, not a result, and is left out."""
+    from components.ui.errors import RESULTS
+
+    out = []
+    for block_fn in demo.fns.values():
+        if block_fn.concurrency_id not in ("light", "heavy", "training"):
+            continue
+        if block_fn.show_progress == "hidden" and not any(isinstance(o, RESULTS) for o in block_fn.outputs):
+            continue
+        targets = block_fn.show_progress_on or block_fn.outputs
+        controls = [o for o in targets if isinstance(o, gr.components.Component)
+                    and not isinstance(o, (*RESULTS, gr.State))]
+        if controls:
+            out.append(f"{block_fn.name}: {[type(c).__name__ for c in controls]}")
+    return out
+
+
+def test_no_lane_event_shows_its_progress_or_an_error_on_a_control(demo):
+    assert controls_that_show_progress(demo) == []
+
+
+def test_the_progress_check_sees_a_control_that_would_turn_into_a_badge():
+    """Negative control: an event wired straight to Gradio (without the lanes' default) with a menu among its
+    outputs is reported; the same event through ``TabContext.heavy`` is not."""
+    services = Services(AppConfig(models=("minilm",), warm_up=False))
+    from components.ui.widgets import progress_on_results
+
+    with gr.Blocks() as raw:
+        menu, note = gr.Dropdown(["a"]), gr.Markdown()
+        gr.Button().click(lambda: (None, ""), None, [menu, note], concurrency_id="heavy", concurrency_limit=1)
+    with gr.Blocks() as wired:
+        menu, note = gr.Dropdown(["a"]), gr.Markdown()
+        gr.Button().click(lambda: (None, ""), None, [menu, note], concurrency_id="heavy", concurrency_limit=1,
+                          **progress_on_results([menu, note], {}))
+    assert controls_that_show_progress(raw) == ["<lambda>: ['Dropdown']"]
+    assert controls_that_show_progress(wired) == []
+    assert services.budget.heavy.name == "heavy"

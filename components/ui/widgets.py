@@ -21,7 +21,7 @@ import gradio as gr
 from components.core.analysis import is_chinese
 from components.core.services import Services
 from components.core.text import MAX_CHARS
-from components.ui.errors import clear_on_error
+from components.ui.errors import RESULTS, clear_on_error
 
 __all__ = ["PAIR_HEADERS", "TabContext", "TabHandle", "compare_sentence", "csv_button", "examples", "pair_examples",
            "run_then_compare", "sentence_pair", "when_on"]
@@ -41,6 +41,18 @@ CSV_JS = """
   return [];
 }
 """
+
+
+def progress_on_results(outputs, kwargs: dict) -> dict:
+    """``kwargs`` with ``show_progress_on`` the event's results when its outputs also hold a control (a menu, a
+    slider, a grid of checkboxes) or a state: Gradio shows progress, and on a failure an "Error" badge, on every
+    output unless told otherwise, and a control that turns into a badge is no longer a control. An event that
+    names its own ``show_progress_on`` keeps it."""
+    listed = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
+    results = [o for o in listed if isinstance(o, RESULTS)]
+    if "show_progress_on" in kwargs or not results or len(results) == len(listed):
+        return kwargs
+    return {**kwargs, "show_progress_on": results}
 
 
 @dataclass
@@ -76,7 +88,7 @@ class TabContext:
             raise TypeError("a light event computes once; a generator belongs in the heavy lane")
         lane = self.services.budget.light
         event = trigger(self.services.light_permits.wrap(fn), inputs, outputs, concurrency_id=lane.name,
-                        concurrency_limit=lane.slots, **kwargs)
+                        concurrency_limit=lane.slots, **progress_on_results(outputs, kwargs))
         clear_on_error(event, outputs)
         return event
 
@@ -84,7 +96,8 @@ class TabContext:
         """Wire an event of seconds of work into the heavy lane: each slot a worker; the student sees their
         place in the queue and the function's ``gr.Progress``."""
         lane = self.services.budget.heavy
-        event = trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots, **kwargs)
+        event = trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots,
+                        **progress_on_results(outputs, kwargs))
         clear_on_error(event, outputs)
         return event
 
