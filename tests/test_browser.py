@@ -328,6 +328,8 @@ PROJECTOR_SIZES = """(sel) => { const out = {}; for (const [k, s] of Object.entr
   Object.assign(out, {plot: gd.font.size, plot_title: gd.title.font.size, plot_ticks: gd.xaxis.tickfont.size,
                       plot_hover: gd.hoverlabel.font.size});
   out.bertviz = parseFloat(getComputedStyle(document.querySelector('iframe[title^=bertviz]')).zoom);
+  for (const [k, s] of [['checkbox', '#projector-toggle input[type=checkbox]'], ['radio', '#attention-view input']]) {
+    out[k] = document.querySelector(s).getBoundingClientRect().width; }  // the boxes themselves, not only their text
   return out; }"""
 # The bertviz frame's drawn width over its box's: 1 when it fills the accordion (zoom must not leave it a third short).
 FRAME_FILL = """() => { const f = document.querySelector('iframe[title^=bertviz]');
