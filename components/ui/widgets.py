@@ -12,6 +12,7 @@ one is outside a lane.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import gradio as gr
 
 from components.core.analysis import is_chinese
+from components.core.latest import Latest
 from components.core.services import Services
 from components.core.text import MAX_CHARS
 from components.ui.errors import RESULTS, clear_on_error
@@ -55,6 +57,48 @@ def progress_on_results(outputs, kwargs: dict) -> dict:
     return {**kwargs, "show_progress_on": results}
 
 
+_LATEST = Latest()
+
+
+def newest_wins(fn: Callable, outputs) -> Callable:
+    """``fn`` whose answer is dropped (every output left as it is) when a request of the same view from the same
+    browser session started after it and was already shown (``components/core/latest.py``). The view is the
+    event's first result (its figure): Run and a slider's redraw of the same figure share it. An older request's
+    error after a newer answer is dropped too: it is about a sentence no longer on screen.
+
+    Gradio hands the session to the wrapper through a leading ``gr.Request`` parameter added to ``fn``'s own
+    signature (the special arguments ``fn`` declares, ``gr.Progress`` among them, keep their places); a request
+    without a session (a script's call) is never dropped."""
+    listed = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
+    results = [o for o in listed if isinstance(o, RESULTS)]
+    if not results or inspect.isgeneratorfunction(fn):
+        return fn
+    view = results[0]._id
+    skipped = [gr.skip() for _ in listed] if isinstance(outputs, (list, tuple, set)) else gr.skip()
+
+    @functools.wraps(fn)
+    def newest(*args):
+        request, rest = (args[0], args[1:]) if args and isinstance(args[0], gr.Request) else (None, args)
+        session = getattr(request, "session_hash", None)
+        if session is None:
+            return fn(*rest)
+        key = (session, view)
+        ticket = _LATEST.begin(key)
+        try:
+            answer = fn(*rest)
+        except Exception:
+            if _LATEST.superseded(key, ticket):
+                return skipped
+            raise
+        return answer if _LATEST.shown(key, ticket) else skipped
+
+    signature = inspect.signature(fn)
+    first = inspect.Parameter("_bl_request", inspect.Parameter.POSITIONAL_ONLY, annotation=gr.Request)
+    newest.__signature__ = signature.replace(parameters=[first, *signature.parameters.values()])
+    newest.__annotations__ = {"_bl_request": gr.Request, **getattr(fn, "__annotations__", {})}
+    return newest
+
+
 @dataclass
 class TabHandle:
     """What a tab offers the shell for deep links: query parameter -> component, the run event and its lane."""
@@ -87,7 +131,8 @@ class TabContext:
         if inspect.isgeneratorfunction(fn):
             raise TypeError("a light event computes once; a generator belongs in the heavy lane")
         lane = self.services.budget.light
-        event = trigger(self.services.light_permits.wrap(fn), inputs, outputs, concurrency_id=lane.name,
+        event = trigger(newest_wins(self.services.light_permits.wrap(fn), outputs), inputs, outputs,
+                        concurrency_id=lane.name,
                         concurrency_limit=lane.slots, **progress_on_results(outputs, kwargs))
         clear_on_error(event, outputs)
         return event
@@ -96,8 +141,8 @@ class TabContext:
         """Wire an event of seconds of work into the heavy lane: each slot a worker; the student sees their
         place in the queue and the function's ``gr.Progress``."""
         lane = self.services.budget.heavy
-        event = trigger(fn, inputs, outputs, concurrency_id=lane.name, concurrency_limit=lane.slots,
-                        **progress_on_results(outputs, kwargs))
+        event = trigger(newest_wins(fn, outputs), inputs, outputs, concurrency_id=lane.name,
+                        concurrency_limit=lane.slots, **progress_on_results(outputs, kwargs))
         clear_on_error(event, outputs)
         return event
 
