@@ -97,6 +97,10 @@ def test_a_lora_run_adapts_a_copy_of_the_encoder(tiny_base, tmp_path, shared_dat
     assert all(np.array_equal(before[k], after[k]) for k in before)  # the cached base is untouched
     assert (tmp_path / "l" / "adapter" / "adapter_config.json").is_file()
     assert summary["parameters"]["trained"] > 32 * 28 + 28  # head + adapters
+    # counted as the records count them: the total holds the adapters too, so the share is trained / total
+    base_total = sum(v.numel() for v in load_model(tiny_base).encoder.parameters()) + 32 * 28 + 28
+    adapters = summary["parameters"]["trained"] - (32 * 28 + 28)
+    assert summary["parameters"]["total"] == base_total + adapters
 
 
 def test_stopping_raises_at_the_next_step_and_writes_nothing(tiny_base, tmp_path, shared_data):

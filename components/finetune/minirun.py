@@ -168,7 +168,8 @@ def mini_run(spec: RunSpec, emit: Callable[[tuple], None], stopped: Callable[[],
     seconds = time.perf_counter() - started
     trained = sum(p.numel() for p in head.parameters()) + sum(
         p.numel() for p in encoder.parameters() if p.requires_grad and spec.method == "lora")
-    total = sum(p.numel() for p in base.encoder.parameters()) + sum(p.numel() for p in head.parameters())
+    # every parameter the classifier holds, LoRA's adapters included, as the records count them (finetune/train.py)
+    total = sum(p.numel() for p in encoder.parameters()) + sum(p.numel() for p in head.parameters())
     summary = {"method": spec.method, "examples": len(train), "steps": len(losses), "loss": losses,
                "before": before, "after": after, "seconds": round(seconds, 1),
                "examples_per_second": round(len(train) / max(seconds, 1e-9), 1),
