@@ -136,6 +136,12 @@ def test_small_numbers_keep_two_significant_digits():
     assert number(0.0009) == "0.00090"
     assert number(0.012, sign=True) == "+0.0120"
     assert number(0) == "0.0000"
+    # a value that rounds up into the next digit keeps the digits of the value it rounds to (one grid, one format)
+    assert number(-0.00996, sign=True, decimals=2, significant=1) == "-0.01"
+    assert number(-0.0104, sign=True, decimals=2, significant=1) == "-0.01"
+    assert number(-0.000996, sign=True, decimals=2, significant=1) == "-0.001"
+    assert number(-0.0004, sign=True, decimals=2, significant=1) == "-0.0004"
+    assert number(0.0000999, significant=2) == "0.00010"
 
 
 def test_a_scan_of_tiny_changes_prints_digits_and_plain_units(tiny_classifier):

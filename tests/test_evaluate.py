@@ -4,6 +4,7 @@ dataset rows, and the CLI scoring every row of a file."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -154,6 +155,11 @@ def test_app_evaluates_an_uploaded_csv_label_by_label(app, tmp_path):
                                                             api_name="/evaluate")
     assert "**4 sentences**" in summary
     assert [r[0] for r in table["data"]] == ["money", "water"] and [r[4] for r in table["data"]] == [2, 3]
+    # every score reads with three decimals (a 0.8 is "0.800" beside "0.353"), the threshold with two
+    shown = table["metadata"]["display_value"]
+    assert all(re.fullmatch(r"\d\.\d{3}", cell) for row in shown for cell in row[1:4]), shown
+    assert [row[4] for row in shown] == ["2", "3"] and all(re.fullmatch(r"\d\.\d{2}", row[5]) for row in shown)
+    assert [float(cell) for cell in shown[0][1:4]] == [round(v, 3) for v in table["data"][0][1:4]]
     assert label["value"] in {"money", "water"}
     assert "<b>the bank" not in mistakes  # markup shown as text
     bad = tmp_path / "bad.csv"

@@ -14,10 +14,11 @@ import html
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 
 from components.core.messages import Msg, UserError, render
 
-__all__ = ["MAX_CHARS", "clean_text", "escape", "normalize_text", "number", "teacher_details"]
+__all__ = ["MAX_CHARS", "clean_text", "escape", "fixed", "normalize_text", "number", "shown_table", "teacher_details"]
 
 MAX_CHARS = 20_000  # beyond this even a 512-token window is a small prefix; refuse early
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # ">" and "<" become entities
@@ -61,9 +62,28 @@ def number(value: float, *, sign: bool = False, decimals: int = 4, significant: 
     """``value`` with ``decimals`` decimals, or more when that would leave fewer than ``significant``
     significant digits: a change of 0.000061 reads "+0.000061", never "+0.0000" (at most 12 decimals)."""
     x = float(value)
-    if x != 0 and math.isfinite(x) and abs(x) < 10 ** (significant - 1 - decimals):
-        decimals = min(12, significant - 1 - math.floor(math.log10(abs(x))))
+    plain = 10 ** (significant - 1 - decimals)  # below this, ``decimals`` decimals keep too few digits
+    if x != 0 and math.isfinite(x) and abs(x) < plain:
+        more = significant - 1 - math.floor(math.log10(abs(x)))
+        rounded = round(x, more)  # 0.00996 to one digit is 0.010: rounding may carry into the next digit
+        if abs(rounded) < plain:  # (when it reaches ``plain``, the plain format writes it: "0.01", not "0.010")
+            decimals = min(12, significant - 1 - math.floor(math.log10(abs(rounded)) + 1e-9))
     return f"{x:{'+' if sign else ''}.{decimals}f}"
+
+
+def shown_table(headers: list[str], rows: list[list], formats: dict[int, Callable[[float], str]]) -> dict:
+    """A table whose numbers sort as numbers and read as written beside it: column ``i`` in ``formats`` is shown
+    as ``formats[i](cell)`` ("0.800", not "0.8"; four decimals as the note has them), the cell keeping its number.
+    The shape is the value Gradio's Dataframe takes (``metadata.display_value``); the CSV gets the numbers."""
+    display = [[formats[i](cell) if i in formats and isinstance(cell, (int, float)) else str(cell)
+                for i, cell in enumerate(row)] for row in rows]
+    return {"headers": headers, "data": rows,
+            "metadata": {"display_value": display, "styling": [[""] * len(row) for row in rows]}}
+
+
+def fixed(decimals: int) -> Callable[[float], str]:
+    """A column format with ``decimals`` decimals, trailing zeros kept."""
+    return lambda value: f"{float(value):.{decimals}f}"
 
 
 def teacher_details(message: Msg | None, lang: str) -> str:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from components.core.classifier import label_text
 from components.core.messages import t
-from components.core.text import escape
+from components.core.text import escape, fixed, shown_table
 from components.evaluate.compute import Evaluation, classroom_rows, cooccurrence, errors_for
 from components.evaluate.figures import cooccurrence_figure
 
@@ -30,9 +30,10 @@ SHOWN = 25  # mistakes listed per kind
 
 def metrics_frame(m: dict, lang: str) -> dict:
     """One row per label: precision, recall, F1, support and the label's threshold."""
-    rows = [[label_text(n, lang), round(v["precision"], 3), round(v["recall"], 3), round(v["f1"], 3), v["support"],
-             round(v["threshold"], 2)] for n, v in m["per_label"].items()]
-    return {"headers": [t(COLUMN_KEYS[c], lang) for c in COLUMNS], "data": rows}
+    rows = [[label_text(n, lang), float(v["precision"]), float(v["recall"]), float(v["f1"]), int(v["support"]),
+             float(v["threshold"])] for n, v in m["per_label"].items()]
+    three = fixed(3)  # "0.800", not "0.8", beside "0.353"; the summary's F1s have three decimals too
+    return shown_table([t(COLUMN_KEYS[c], lang) for c in COLUMNS], rows, {1: three, 2: three, 3: three, 5: fixed(2)})
 
 
 def summary_markdown(ev: Evaluation, m: dict, name: str | None, n_texts: int, lang: str) -> str:

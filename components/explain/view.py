@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from components.core.classifier import Classifier, label_text
 from components.core.messages import render, t
 from components.core.numbering import head_name
-from components.core.text import escape, number
+from components.core.text import escape, number, shown_table
 from components.explain.ablation import Ablation, Scan, head_names
 from components.explain.compute import (
     SATURATION,
@@ -106,15 +106,11 @@ def attention_markdown(comparison, lang: str) -> str:
 def ablation_outputs(classifier: Classifier, result: Ablation, label_index: int, lang: str) -> tuple[dict, str]:
     """(table, note) for every label's score before and after switching the heads off."""
     order = np.argsort(-result.before, kind="stable")
-    rows = [(label_text(classifier.labels[i], lang), float(result.before[i]), float(result.after[i]),
-             float(result.after[i] - result.before[i])) for i in order]
-    # The cells sort by their numbers and show them as the note beside the table writes them ("0.6050", not
-    # "0.605"): Gradio's table shows a cell's display value when the value carries one.
-    frame = {"headers": [t(key, lang) for key in ABLATION_COLUMN_KEYS],
-             "data": [list(row) for row in rows],
-             "metadata": {"display_value": [[name, number(before), number(after), number(change, sign=True)]
-                                            for name, before, after, change in rows],
-                          "styling": [[""] * 4 for _ in rows]}}
+    rows = [[label_text(classifier.labels[i], lang), float(result.before[i]), float(result.after[i]),
+             float(result.after[i] - result.before[i])] for i in order]
+    # the cells sort by their numbers and read as the note beside the table writes them ("0.6050", not "0.605")
+    frame = shown_table([t(key, lang) for key in ABLATION_COLUMN_KEYS], rows,
+                        {1: number, 2: number, 3: lambda v: number(v, sign=True)})
     if not result.heads:
         return frame, t("expl_ablation_none", lang)
     moved = int(np.argmax(np.abs(result.after - result.before)))

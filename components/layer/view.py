@@ -11,7 +11,7 @@ import numpy as np
 
 from components.core.analysis import Analysis
 from components.core.messages import t
-from components.core.text import escape
+from components.core.text import escape, fixed, shown_table
 from components.layer.across import Across
 from components.layer.compute import LayerSteps
 
@@ -96,10 +96,10 @@ def step_sentences(steps: LayerSteps, across: Across, lang: str) -> dict[str, st
 def table(steps: LayerSteps, lang: str) -> dict:
     """One row per key token: its dot product, score, recomputed and model weight, and what it adds."""
     contributions = np.linalg.norm(steps.weighted, axis=1)
-    rows = [[j, steps.tokens[j], "AB"[int(steps.segment_ids[j])], round(float(steps.dots[j]), 5),
-             round(float(steps.scores[j]), 5), round(float(steps.row[j]), 6), round(float(steps.model_row[j]), 6),
-             round(float(contributions[j]), 5)] for j in range(len(steps.tokens))]
-    return {"headers": [t(key, lang) for key in TABLE_KEYS], "data": rows}
+    rows = [[j, steps.tokens[j], "AB"[int(steps.segment_ids[j])], float(steps.dots[j]), float(steps.scores[j]),
+             float(steps.row[j]), float(steps.model_row[j]), float(contributions[j])] for j in range(len(steps.tokens))]
+    five, six = fixed(5), fixed(6)  # one number of decimals per column: "-1.83000" beside "-1.53909"
+    return shown_table([t(key, lang) for key in TABLE_KEYS], rows, {3: five, 4: five, 5: six, 6: six, 7: five})
 
 
 def record(steps: LayerSteps, across: Across) -> dict:
