@@ -222,6 +222,8 @@ def test_every_figure_is_valid_plotly_and_speaks_the_session_language(tiny_en):
     np.testing.assert_allclose(softmax.data[1].y, steps.row)
     np.testing.assert_allclose(softmax.data[2].y, steps.model_row)
     assert "总和" in softmax.layout.title.text and list(built[-1].data[0].x) == [1, 2]
+    # layer k's bars stand above hidden state k (the state it writes): both axes span the same x range
+    assert list(built[-1].layout.xaxis.range) == list(built[-1].layout.xaxis2.range) == [-0.5, 2.5]
 
 
 def test_a_negative_control_the_validation_sees_a_wrong_property():

@@ -233,12 +233,14 @@ def across_figure(across: Across, steps: LayerSteps, lang: str) -> go.Figure:
              name=t("layer_legend_cosine", lang), mode="lines+markers", xaxis="x2", yaxis="y2",
              line=dict(color=QUERY), hovertemplate="%{y:.4f}<extra></extra>"),
     ]
+    span = [-0.5, across.n_layers + 0.5]
     chosen = dict(type="line", x0=steps.layer, x1=steps.layer, y0=0, y1=1, xref="x", yref="y domain",
                   line=dict(color=QUERY, width=1, dash="dash"))
     layout = dict(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), shapes=[chosen],
-                  xaxis=dict(title=_title(t("layer_axis_layer", lang)), dtick=1, anchor="y"),
+                  # one x range for both: layer k's bars stand above hidden state k, the state it writes
+                  xaxis=dict(title=_title(t("layer_axis_layer", lang)), dtick=1, anchor="y", range=span),
                   yaxis=dict(domain=[0.58, 0.92], title=_title(t("layer_axis_norm", lang))),
-                  xaxis2=dict(title=_title(t("layer_axis_state", lang)), dtick=1, anchor="y2"),
+                  xaxis2=dict(title=_title(t("layer_axis_state", lang)), dtick=1, anchor="y2", range=span),
                   yaxis2=dict(domain=[0, 0.36], title=_title(t("layer_axis_cos", lang)), anchor="x2"))
     title = t("layer_fig_across", lang, token=across.token, piece=steps.tokens[across.token][:20],
               diff=f"{across.max_abs_diff:.1e}")
