@@ -17,6 +17,18 @@ def test_app_answers_http_200(app_server):
         assert response.status == 200
 
 
+def test_the_page_declares_only_the_whole_faces_of_its_font(app_server):
+    """Gradio 6.31's Source Sans Pro SemiBold file holds 55 glyphs, so bold text mixed two fonts; the app's theme
+    declares the 400 and 700 faces instead. Control: Gradio's default theme declares the broken 600 face."""
+    with urllib.request.urlopen(app_server.local_url + "theme.css", timeout=30) as response:
+        css = response.read().decode("utf-8")
+    assert "SourceSansPro-Bold.woff2" in css and "SourceSansPro-SemiBold.woff2" not in css
+    import gradio as gr
+
+    default = gr.themes.Default()._get_theme_css()
+    assert "SourceSansPro-SemiBold.woff2" in default
+
+
 def test_named_endpoints_exist(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
     assert {"/predict", "/attention", "/layer", "/tokens", "/polysemy"} <= names

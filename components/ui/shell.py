@@ -265,13 +265,24 @@ def _copy_js(fields: list[tuple[str, str]]) -> str:
 """
 
 
+def theme() -> gr.themes.Base:
+    """Gradio's default theme with its text face in the two weights that ship whole.
+
+    Gradio 6.31's ``SourceSansPro-SemiBold.woff2`` (the 600 face its default theme declares) holds 55 glyphs
+    (space, "A", "B", some Cyrillic): every bold word on the page mixed Source Sans' "A" and "B" with the
+    browser's fallback bold for every other letter. Declaring 400 and 700 (``SourceSansPro-Bold.woff2`` is
+    complete) lets the browser draw a 600 request with the 700 face, all letters alike."""
+    face = gr.themes.GoogleFont("Source Sans Pro", weights=(400, 700))  # served from Gradio's own files, offline
+    return gr.themes.Default(font=[face, "ui-sans-serif", "system-ui", "sans-serif"])
+
+
 def launch_options(demo, mcp: bool = False) -> dict:
     """Keyword arguments for ``demo.launch`` that belong to the app, not to the deployment.
 
     With ``mcp``, Gradio also serves every named endpoint as an MCP tool, described by
     ``components/ui/mcp.py``."""
     options = dict(i18n=demo.bertlens_i18n, footer_links=["api"], show_error=False, head=HEAD,
-                   css_paths=[str(ASSETS / "style.css")])
+                   css_paths=[str(ASSETS / "style.css")], theme=theme())
     if mcp:
         from components.ui.mcp import describe_tools
 
