@@ -238,7 +238,8 @@ def across_figure(across: Across, steps: LayerSteps, lang: str) -> go.Figure:
                   line=dict(color=QUERY, width=1, dash="dash"))
     layout = dict(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), shapes=[chosen],
                   # one x range for both: layer k's bars stand above hidden state k, the state it writes
-                  xaxis=dict(title=_title(t("layer_axis_layer", lang)), dtick=1, anchor="y", range=span),
+                  xaxis=dict(title=_title(t("layer_axis_layer", lang)), tickvals=layers.tolist(), anchor="y",
+                             range=span),  # no tick 0: there is no layer 0
                   yaxis=dict(domain=[0.58, 0.92], title=_title(t("layer_axis_norm", lang))),
                   xaxis2=dict(title=_title(t("layer_axis_state", lang)), dtick=1, anchor="y2", range=span),
                   yaxis2=dict(domain=[0, 0.36], title=_title(t("layer_axis_cos", lang)), anchor="x2"))
