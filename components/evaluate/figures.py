@@ -33,6 +33,7 @@ def cooccurrence_figure(counts: np.ndarray, support: np.ndarray, labels, lang: s
                                text=hover, hovertemplate="%{text}<extra></extra>",
                                colorbar=dict(title=dict(text=t("ev_fig_colour", lang)), tickformat=".0%")))
     fig.update_layout(title=t("ev_fig_title", lang), xaxis_title=t("ev_fig_pred", lang),
+                      xaxis_tickangle=-45,  # 28 names run together unless slanted (Chinese ones too)
                       yaxis_title=t("ev_fig_true", lang), yaxis_autorange="reversed",
                       height=max(360, 22 * len(names) + 160), margin=dict(l=110, b=110))
     return fig
