@@ -73,10 +73,13 @@ def number(value: float, *, sign: bool = False, decimals: int = 4, significant: 
 
 def shown_table(headers: list[str], rows: list[list], formats: dict[int, Callable[[float], str]]) -> dict:
     """A table whose numbers sort as numbers and read as written beside it: column ``i`` in ``formats`` is shown
-    as ``formats[i](cell)`` ("0.800", not "0.8"; four decimals as the note has them), the cell keeping its number.
+    as ``formats[i](cell)`` ("0.800", not "0.8"; four decimals as the note has them), the cell keeping its number
+    (to seven significant digits: what a float32 model computed, without its binary noise).
     The shape is the value Gradio's Dataframe takes (``metadata.display_value``); the CSV gets the numbers."""
     display = [[formats[i](cell) if i in formats and isinstance(cell, (int, float)) else str(cell)
                 for i, cell in enumerate(row)] for row in rows]
+    # the CSV and the API get the numbers to float32's seven significant digits (0.605, not 0.6050000190734863)
+    rows = [[float(f"{cell:.7g}") if isinstance(cell, float) else cell for cell in row] for row in rows]
     return {"headers": headers, "data": rows,
             "metadata": {"display_value": display, "styling": [[""] * len(row) for row in rows]}}
 

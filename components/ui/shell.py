@@ -272,7 +272,7 @@ def theme() -> gr.themes.Base:
     (space, "A", "B", some Cyrillic): every bold word on the page mixed Source Sans' "A" and "B" with the
     browser's fallback bold for every other letter. Declaring 400 and 700 (``SourceSansPro-Bold.woff2`` is
     complete) lets the browser draw a 600 request with the 700 face, all letters alike."""
-    face = gr.themes.GoogleFont("Source Sans Pro", weights=(400, 700))  # served from Gradio's own files, offline
+    face = gr.themes.LocalFont("Source Sans Pro", weights=(400, 700))  # Gradio's own files: never fetched online
     return gr.themes.Default(font=[face, "ui-sans-serif", "system-ui", "sans-serif"])
 
 

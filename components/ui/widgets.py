@@ -60,37 +60,48 @@ def progress_on_results(outputs, kwargs: dict) -> dict:
 _LATEST = Latest()
 
 
+def from_page(request) -> bool | None:
+    """True for a request the app's page sent, False for a script's or an MCP agent's (gradio_client and Gradio's
+    MCP server say who they are in ``x-gradio-user``), None when the request does not say."""
+    headers = getattr(request, "headers", None)
+    who = headers.get("x-gradio-user") if headers is not None else None
+    return None if who is None else who == "app"
+
+
 def newest_wins(fn: Callable, outputs) -> Callable:
     """``fn`` whose answer is dropped (every output left as it is) when a request of the same view from the same
     browser session started after it and was already shown (``components/core/latest.py``). The view is the
     event's first result (its figure): Run and a slider's redraw of the same figure share it. An older request's
     error after a newer answer is dropped too: it is about a sentence no longer on screen.
 
-    Gradio hands the session to the wrapper through a leading ``gr.Request`` parameter added to ``fn``'s own
-    signature (the special arguments ``fn`` declares, ``gr.Progress`` among them, keep their places); a request
-    without a session (a script's call) is never dropped."""
+    Only the page's own requests are ordered this way (Gradio's page sends ``x-gradio-user: app``): a script's
+    or an MCP agent's calls share one session for many independent questions (Gradio's MCP server sends every
+    tool call through one client), and each of those must get its own answer. A newer request that fails is
+    what the screen shows (its toast, its emptied outputs), so an older answer after it is dropped too.
+
+    Gradio hands the request to the wrapper through a leading ``gr.Request`` parameter added to ``fn``'s own
+    signature (the special arguments ``fn`` declares, ``gr.Progress`` among them, keep their places)."""
     listed = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
     results = [o for o in listed if isinstance(o, RESULTS)]
     if not results or inspect.isgeneratorfunction(fn):
         return fn
     view = results[0]._id
-    skipped = [gr.skip() for _ in listed] if isinstance(outputs, (list, tuple, set)) else gr.skip()
 
     @functools.wraps(fn)
     def newest(*args):
         request, rest = (args[0], args[1:]) if args and isinstance(args[0], gr.Request) else (None, args)
         session = getattr(request, "session_hash", None)
-        if session is None:
+        if session is None or from_page(request) is False:
             return fn(*rest)
         key = (session, view)
         ticket = _LATEST.begin(key)
         try:
             answer = fn(*rest)
         except Exception:
-            if _LATEST.superseded(key, ticket):
-                return skipped
-            raise
-        return answer if _LATEST.shown(key, ticket) else skipped
+            if _LATEST.shown(key, ticket):  # the newest so far: its error is what the screen shows
+                raise
+            return gr.skip()  # one skip stands for every output (a list of them would be one output's value)
+        return answer if _LATEST.shown(key, ticket) else gr.skip()
 
     signature = inspect.signature(fn)
     first = inspect.Parameter("_bl_request", inspect.Parameter.POSITIONAL_ONLY, annotation=gr.Request)
