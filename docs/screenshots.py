@@ -120,157 +120,121 @@ def element(page, selector: str, path: Path) -> Path:
 
 # --- the screenshots ---------------------------------------------------------------------------------------------
 
-def attention_projector(playwright, app, lang: str, path: Path) -> Path:
-    s = Session(playwright, app, lang, query="?tab=attention&projector=1")
-    try:
-        page = s.page
-        page.wait_for_function("() => document.body.classList.contains('projector') && "
-                               "document.querySelector('#projector-toggle input').checked", timeout=TIMEOUT)
-        panel = page.locator("#tab-attention")
-        panel.wait_for(timeout=TIMEOUT)
-        panel.locator("button.primary").first.click()
-        page.locator("#attention-plot .heatmaplayer").first.wait_for(timeout=TIMEOUT)
-        page.wait_for_function("() => document.querySelector('#attention-plot .js-plotly-plot')._fullLayout.font.size"
-                               " > 20", timeout=TIMEOUT)
-        settle(page, 1200)  # buttons ease their size in
-        element(page, "#tab-attention", path)
-        if path.stat().st_size > MAX_BYTES:  # the heatmap and the controls above it only
-            region(page, ["#attention-text", "#attention-layer", "#attention-head", "#attention-view",
-                          "#attention-note", "#attention-plot"], path)
-        return finish(s, path)
-    finally:
-        s.close()
+def attention_projector(page, lang: str, path: Path) -> None:
+    page.wait_for_function("() => document.body.classList.contains('projector') && "
+                           "document.querySelector('#projector-toggle input').checked", timeout=TIMEOUT)
+    panel = page.locator("#tab-attention")
+    panel.wait_for(timeout=TIMEOUT)
+    panel.locator("button.primary").first.click()
+    page.locator("#attention-plot .heatmaplayer").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => document.querySelector('#attention-plot .js-plotly-plot')._fullLayout.font.size"
+                           " > 20", timeout=TIMEOUT)
+    settle(page, 1200)  # buttons ease their size in
+    element(page, "#tab-attention", path)
+    if path.stat().st_size > MAX_BYTES:  # the heatmap and the controls above it only
+        region(page, ["#attention-text", "#attention-layer", "#attention-head", "#attention-view",
+                      "#attention-note", "#attention-plot"], path)
 
 
-def explain_scan(playwright, app, lang: str, path: Path) -> Path:
-    s = Session(playwright, app, lang)
-    try:
-        page = s.page
-        open_tab(page, "explain")
-        page.locator("#explain-run").click()  # its default example
-        page.locator("#explain-bars .js-plotly-plot .barlayer").first.wait_for(timeout=TIMEOUT)
-        settle(page)
-        page.locator("#explain-scan").click()
-        page.locator("#explain-scan-plot .js-plotly-plot .heatmaplayer").first.wait_for(timeout=TIMEOUT)
-        page.wait_for_function("() => document.querySelector('#explain-scan-note').innerText.trim().length > 0",
-                               timeout=TIMEOUT)
-        settle(page, 1000)
-        region(page, ["#explain-scan-plot", "#explain-scan-note"], path)
-        return finish(s, path)
-    finally:
-        s.close()
+def explain_scan(page, lang: str, path: Path) -> None:
+    open_tab(page, "explain")
+    page.locator("#explain-run").click()  # its default example
+    page.locator("#explain-bars .js-plotly-plot .barlayer").first.wait_for(timeout=TIMEOUT)
+    settle(page)
+    page.locator("#explain-scan").click()
+    page.locator("#explain-scan-plot .js-plotly-plot .heatmaplayer").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => document.querySelector('#explain-scan-note').innerText.trim().length > 0",
+                           timeout=TIMEOUT)
+    settle(page, 1000)
+    region(page, ["#explain-scan-plot", "#explain-scan-note"], path)
 
 
-def finetune_table(playwright, app, lang: str, path: Path) -> Path:
-    s = Session(playwright, app, lang)
-    try:
-        page = s.page
-        open_tab(page, "finetune")
-        page.locator("#finetune-table [role=row]").nth(1).wait_for(timeout=TIMEOUT)
-        page.locator("#finetune-curves .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
-        page.wait_for_timeout(800)
-        region(page, ["#finetune-table", "#finetune-table-note"], path)
-        return finish(s, path)
-    finally:
-        s.close()
+def finetune_table(page, lang: str, path: Path) -> None:
+    open_tab(page, "finetune")
+    page.locator("#finetune-table [role=row]").nth(1).wait_for(timeout=TIMEOUT)
+    page.locator("#finetune-curves .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(800)
+    region(page, ["#finetune-table", "#finetune-table-note"], path)
 
 
-def finetune_minirun(playwright, app, lang: str, path: Path) -> Path:
-    s = Session(playwright, app, lang)
-    try:
-        page = s.page
-        open_tab(page, "finetune")
-        page.locator("#finetune-curves .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
-        if MINIRUN["method"]:
-            page.locator("#finetune-method label").nth(["head", "lora"].index(MINIRUN["method"])).click()
-        if MINIRUN["budget"]:
-            budget = page.locator("#finetune-budget input[type=number]")
-            budget.fill(str(MINIRUN["budget"]))
-            budget.press("Enter")
-        page.locator("#finetune-train").click()
-        done = "Done" if lang == "en" else "完成"
-        page.locator("#finetune-result").get_by_text(done).wait_for(timeout=600_000)
-        page.locator("#finetune-live-plot .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
-        settle(page, 1000)
-        region(page, ["#finetune-result", "#finetune-live-plot"], path)
-        return finish(s, path)
-    finally:
-        s.close()
+def finetune_minirun(page, lang: str, path: Path) -> None:
+    open_tab(page, "finetune")
+    page.locator("#finetune-curves .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+    if MINIRUN["method"]:
+        page.locator("#finetune-method label").nth(["head", "lora"].index(MINIRUN["method"])).click()
+    if MINIRUN["budget"]:
+        budget = page.locator("#finetune-budget input[type=number]")
+        budget.fill(str(MINIRUN["budget"]))
+        budget.press("Enter")
+    page.locator("#finetune-train").click()
+    done = "Done" if lang == "en" else "完成"
+    page.locator("#finetune-result").get_by_text(done).wait_for(timeout=600_000)
+    page.locator("#finetune-live-plot .js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+    settle(page, 1000)
+    region(page, ["#finetune-result", "#finetune-live-plot"], path)
 
 
-def about(playwright, app, lang: str, path: Path) -> Path:
-    s = Session(playwright, app, lang)
-    try:
-        page = s.page
-        open_tab(page, "about")
-        page.wait_for_timeout(800)
-        element(page, "#tab-about", path)
-        return finish(s, path)
-    finally:
-        s.close()
+def about(page, lang: str, path: Path) -> None:
+    open_tab(page, "about")
+    page.wait_for_timeout(800)
+    element(page, "#tab-about", path)
 
 
-def evaluate(playwright, app, lang: str, path: Path) -> Path:
+def evaluate(page, lang: str, path: Path) -> None:
     from components.core.messages import t
 
-    s = Session(playwright, app, lang)
-    try:
-        page = s.page
-        open_tab(page, "finetune")
-        page.locator("button.label-wrap", has_text=t("ev_panel", lang)).first.click()
-        page.locator("#evaluate-source label").nth(0).click()  # the GoEmotions test split
-        page.locator("#evaluate-file").wait_for(state="hidden", timeout=TIMEOUT)
-        page.locator("#evaluate-run").click()
-        page.locator("#evaluate-cooccurrence .heatmaplayer").first.wait_for(timeout=300_000)
-        settle(page, 1000)
-        region(page, ["#evaluate-summary", "#evaluate-table", "#evaluate-cooccurrence"], path)
-        if path.stat().st_size > MAX_BYTES:
-            region(page, ["#evaluate-table", "#evaluate-cooccurrence"], path)
-        return finish(s, path)
-    finally:
-        s.close()
+    open_tab(page, "finetune")
+    page.locator("button.label-wrap", has_text=t("ev_panel", lang)).first.click()
+    page.locator("#evaluate-source label").nth(0).click()  # the GoEmotions test split
+    page.locator("#evaluate-file").wait_for(state="hidden", timeout=TIMEOUT)
+    page.locator("#evaluate-run").click()
+    page.locator("#evaluate-cooccurrence .heatmaplayer").first.wait_for(timeout=300_000)
+    settle(page, 1000)
+    region(page, ["#evaluate-summary", "#evaluate-table", "#evaluate-cooccurrence"], path)
+    if path.stat().st_size > MAX_BYTES:
+        region(page, ["#evaluate-table", "#evaluate-cooccurrence"], path)
 
 
-def layer(playwright, app, lang: str, path: Path) -> Path:
-    s = Session(playwright, app, lang, query="?tab=layer")
-    try:
-        page = s.page
-        page.locator("#tab-layer").wait_for(timeout=TIMEOUT)
-        page.locator("#layer-run").click()  # its default example, guess first
-        page.locator("#layer-query label", has_text="2 animal").wait_for(timeout=TIMEOUT)
-        page.locator("#layer-plot-input .main-svg").first.wait_for(timeout=TIMEOUT)
-        page.locator("#layer-query label", has_text="10 it").click()
-        page.wait_for_function("() => document.querySelector('#layer-note').innerText.includes('10 it')",
-                               timeout=TIMEOUT)
-        page.locator("#layer-guess label", has_text="1 the").click()
-        page.locator("#layer-steps").wait_for(state="visible", timeout=TIMEOUT)
-        page.locator("#layer-plot-softmax .main-svg").first.wait_for(timeout=TIMEOUT)
-        page.locator("#layer-plot-across .main-svg").first.wait_for(timeout=TIMEOUT)
-        settle(page, 1200)
-        element(page, "#tab-layer", path)
-        return finish(s, path)
-    finally:
-        s.close()
+def layer(page, lang: str, path: Path) -> None:
+    page.locator("#tab-layer").wait_for(timeout=TIMEOUT)
+    page.locator("#layer-run").click()  # its default example, guess first
+    page.locator("#layer-query label", has_text="2 animal").wait_for(timeout=TIMEOUT)
+    page.locator("#layer-plot-input .main-svg").first.wait_for(timeout=TIMEOUT)
+    page.locator("#layer-query label", has_text="10 it").click()
+    page.wait_for_function("() => document.querySelector('#layer-note').innerText.includes('10 it')",
+                           timeout=TIMEOUT)
+    page.locator("#layer-guess label", has_text="1 the").click()
+    page.locator("#layer-steps").wait_for(state="visible", timeout=TIMEOUT)
+    page.locator("#layer-plot-softmax .main-svg").first.wait_for(timeout=TIMEOUT)
+    page.locator("#layer-plot-across .main-svg").first.wait_for(timeout=TIMEOUT)
+    settle(page, 1200)
+    element(page, "#tab-layer", path)
 
 
+# name -> (the screenshot, the query the page opens with)
 SHOTS = {
-    "attention-projector": attention_projector,
-    "explain-scan": explain_scan,
-    "finetune-table": finetune_table,
-    "finetune-minirun": finetune_minirun,
-    "evaluate": evaluate,
-    "layer": layer,
-    "about": about,  # last: the model table then says "loaded" for the default model in both languages
+    "attention-projector": (attention_projector, "?tab=attention&projector=1"),
+    "explain-scan": (explain_scan, ""),
+    "finetune-table": (finetune_table, ""),
+    "finetune-minirun": (finetune_minirun, ""),
+    "evaluate": (evaluate, ""),
+    "layer": (layer, "?tab=layer"),
+    "about": (about, ""),  # last: the model table then says "loaded" for the default model in both languages
 }
 
 
-def finish(s: Session, path: Path) -> Path:
-    """Report what the page showed that a reader of the screenshot should know about."""
-    for text in error_toasts(s.page):
-        print(f"    ! error shown on the page: {text[:300]}")
-    for text in s.errors:
-        print(f"    ! script error on the page: {text[:300]}")
-    return path
+def take(playwright, app, lang: str, name: str, path: Path) -> None:
+    """One screenshot in a fresh browser profile; reports what the page showed that a reader should know about."""
+    shot, query = SHOTS[name]
+    s = Session(playwright, app, lang, query=query)
+    try:
+        shot(s.page, lang, path)
+        for text in error_toasts(s.page):
+            print(f"    ! error shown on the page: {text[:300]}")
+        for text in s.errors:
+            print(f"    ! script error on the page: {text[:300]}")
+    finally:
+        s.close()
 
 
 # --- main --------------------------------------------------------------------------------------------------------
@@ -310,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 began = time.monotonic()
                 print(f"{lang}-{name} ...", flush=True)
                 try:
-                    SHOTS[name](playwright, app, lang, path)
+                    take(playwright, app, lang, name, path)
                 except Exception as exc:  # noqa: BLE001 - one failed screenshot must not stop the others
                     failed.append((f"{lang}-{name}", f"{type(exc).__name__}: {exc}".splitlines()[0]))
                     print(f"  FAILED {lang}-{name} after {time.monotonic() - began:.0f} s:")
