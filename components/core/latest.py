@@ -23,7 +23,7 @@ __all__ = ["Latest"]
 
 
 class Latest:
-    """Tickets per key: ``begin`` when a request starts, ``shown`` when it ends (False: a newer one was shown)."""
+    """Tickets: ``begin`` when a request starts, ``shown`` when it ends (False: a newer one was shown)."""
 
     def __init__(self, capacity: int = 20_000) -> None:
         self._tickets = itertools.count(1)
@@ -31,14 +31,10 @@ class Latest:
         self._lock = threading.Lock()
         self.capacity = capacity
 
-    def begin(self, key: Hashable) -> int:
+    def begin(self) -> int:
+        """A request's ticket: one counter for every key, so a later start always holds a larger ticket."""
         with self._lock:
             return next(self._tickets)
-
-    def superseded(self, key: Hashable, ticket: int) -> bool:
-        """Whether a request of ``key`` that started after ``ticket`` has already been shown."""
-        with self._lock:
-            return self._shown.get(key, 0) > ticket
 
     def shown(self, key: Hashable, ticket: int) -> bool:
         """Record that ``ticket``'s answer is shown, unless a newer one of ``key`` already was (then False)."""

@@ -76,6 +76,12 @@ RESULTS = (gr.Plot, gr.Markdown, gr.HTML, gr.Dataframe, gr.Label, gr.Highlighted
            gr.File, gr.Image)
 
 
+def split_outputs(outputs) -> tuple[list, list]:
+    """An event's outputs as a list (Gradio takes one component or a list) and the results among them."""
+    listed = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
+    return listed, [o for o in listed if isinstance(o, RESULTS)]
+
+
 def clear_on_error(event, outputs) -> None:
     """When ``event`` fails (its toast is shown), empty every result it writes: a figure or a note from the
     previous sentence beside an error about this one would be read as this sentence's answer.
@@ -83,8 +89,7 @@ def clear_on_error(event, outputs) -> None:
     Controls among ``outputs`` (a menu, a slider, a grid of checkboxes) keep what the student set; an event
     whose outputs include one shows its progress on its results only (``show_progress_on``), so the control
     never turns into an error badge. ``TabContext.light`` and ``heavy`` call this for every model event."""
-    outputs = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
-    shown = [o for o in outputs if isinstance(o, RESULTS)]
+    _, shown = split_outputs(outputs)
     if shown:
         def cleared():  # new updates on every call: Gradio consumes the ones it is given (a shared list
             updates = [gr.update(value=None) for _ in shown]  # cleared once per server, then never again)

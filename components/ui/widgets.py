@@ -23,7 +23,7 @@ from components.core.analysis import is_chinese
 from components.core.latest import Latest
 from components.core.services import Services
 from components.core.text import MAX_CHARS
-from components.ui.errors import RESULTS, clear_on_error
+from components.ui.errors import clear_on_error, split_outputs
 
 __all__ = ["PAIR_HEADERS", "TabContext", "TabHandle", "compare_sentence", "csv_button", "examples", "pair_examples",
            "run_then_compare", "sentence_pair", "when_on"]
@@ -50,8 +50,7 @@ def progress_on_results(outputs, kwargs: dict) -> dict:
     slider, a grid of checkboxes) or a state: Gradio shows progress, and on a failure an "Error" badge, on every
     output unless told otherwise, and a control that turns into a badge is no longer a control. An event that
     names its own ``show_progress_on`` keeps it."""
-    listed = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
-    results = [o for o in listed if isinstance(o, RESULTS)]
+    listed, results = split_outputs(outputs)
     if "show_progress_on" in kwargs or not results or len(results) == len(listed):
         return kwargs
     return {**kwargs, "show_progress_on": results}
@@ -81,8 +80,7 @@ def newest_wins(fn: Callable, outputs) -> Callable:
 
     Gradio hands the request to the wrapper through a leading ``gr.Request`` parameter added to ``fn``'s own
     signature (the special arguments ``fn`` declares, ``gr.Progress`` among them, keep their places)."""
-    listed = list(outputs) if isinstance(outputs, (list, tuple, set)) else [outputs]
-    results = [o for o in listed if isinstance(o, RESULTS)]
+    _, results = split_outputs(outputs)
     if not results or inspect.isgeneratorfunction(fn):
         return fn
     view = results[0]._id
@@ -94,7 +92,7 @@ def newest_wins(fn: Callable, outputs) -> Callable:
         if session is None or from_page(request) is False:
             return fn(*rest)
         key = (session, view)
-        ticket = _LATEST.begin(key)
+        ticket = _LATEST.begin()
         try:
             answer = fn(*rest)
         except Exception:
@@ -143,8 +141,7 @@ class TabContext:
             raise TypeError("a light event computes once; a generator belongs in the heavy lane")
         lane = self.services.budget.light
         event = trigger(newest_wins(self.services.light_permits.wrap(fn), outputs), inputs, outputs,
-                        concurrency_id=lane.name,
-                        concurrency_limit=lane.slots, **progress_on_results(outputs, kwargs))
+                        concurrency_id=lane.name, concurrency_limit=lane.slots, **progress_on_results(outputs, kwargs))
         clear_on_error(event, outputs)
         return event
 
